@@ -1,0 +1,167 @@
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { AZURE_BATCH_API_APP_ID, BATCH_USER_IMPERSONATION } from "../config/clouds";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface BatchClientAppArgs {
+    /** Required. The app registration's display name, as it appears under App registrations. */
+    displayName: string;
+    /**
+     * Optional. Who can sign in: `AzureADMyOrg` (single tenant, the default) or `AzureADMultipleOrgs`.
+     * See https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation
+     */
+    signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
+    /** Optional. Owners by object ID. The identity that deploys is always added, so it can keep managing the app. */
+    owners?: readonly string[];
+    /**
+     * Optional. Redirect URIs per platform for integrated (user) sign-in; none by default.
+     * See https://learn.microsoft.com/entra/identity-platform/reply-url
+     */
+    redirectUris?: { web?: readonly string[]; spa?: readonly string[]; publicClient?: readonly string[] };
+    /** Optional. Allow public-client flows such as device code. Default: false. */
+    allowPublicClientFlows?: boolean;
+    /**
+     * Optional. Grant tenant-wide admin consent for `user_impersonation` on the Batch API. Default: false, so an
+     * administrator consents deliberately; needs the deploying identity to hold a role that may grant consent.
+     */
+    grantAdminConsent?: boolean;
+    /**
+     * Required. Client secret lifetime and overlap. A rotation issues a new secret `lifetimeDays - overlapDays`
+     * days after the current one; the outgoing secret stays valid for the remaining `overlapDays`.
+     * See https://learn.microsoft.com/azure/batch/batch-aad-auth#request-a-secret-for-your-application
+     */
+    clientSecret: { lifetimeDays: number; overlapDays: number };
+    /** Optional. The Batch API's application ID; only tests and private clouds change it. */
+    batchApiAppId?: string;
+}
+
+/**
+ * The Entra app registration Batch clients sign in with (seed 003, "Register your application" through "Request a
+ * secret"): the application, its service principal, the delegated `user_impersonation` permission on Azure Batch,
+ * redirect URIs for integrated sign-in, and a client secret that expires and rotates.
+ */
+export class BatchClientApp extends pulumi.ComponentResource {
+    public readonly application: azuread.Application;
+    public readonly servicePrincipal: azuread.ServicePrincipal;
+    public readonly clientId: pulumi.Output<string>;
+    public readonly servicePrincipalObjectId: pulumi.Output<string>;
+    /** The scope ID of `user_impersonation`, resolved from the Batch API's service principal in this tenant. */
+    public readonly userImpersonationScopeId: pulumi.Output<string>;
+    /** The current client secret, as a Pulumi secret. */
+    public readonly clientSecret: pulumi.Output<string>;
+    public readonly clientSecretExpiresAt: pulumi.Output<string>;
+    /** When the next `pulumi up` (with refresh) issues a new secret. */
+    public readonly clientSecretRotatesAt: pulumi.Output<string>;
+
+    constructor(name: string, args: BatchClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("batch-entra:app:BatchClientApp", name, {}, opts);
+
+        const deployer = azuread.getClientConfigOutput({ parent: this });
+        // The scope GUID of user_impersonation is not published: read it from the Batch API's service principal,
+        // which every tenant with Batch has, instead of hard-coding a value that could differ per cloud.
+        const batchApi = azuread.getServicePrincipalOutput({ clientId: args.batchApiAppId ?? AZURE_BATCH_API_APP_ID }, { parent: this });
+        this.userImpersonationScopeId = batchApi.oauth2PermissionScopeIds.apply((scopes) => {
+            const id = scopes[BATCH_USER_IMPERSONATION];
+            if (!id) {
+                throw new Error(
+                    `The Azure Batch API service principal in this tenant has no "${BATCH_USER_IMPERSONATION}" scope; ` +
+                        "register the Microsoft.Batch resource provider in the subscription and try again.",
+                );
+            }
+            return id;
+        });
+        const owners = pulumi.all([deployer.objectId, args.owners ?? []]).apply(([deployerId, extra]) => [
+            ...new Set([deployerId, ...extra]),
+        ]);
+
+        this.application = new azuread.Application(
+            `${name}-app`,
+            {
+                displayName: args.displayName,
+                signInAudience: args.signInAudience ?? "AzureADMyOrg",
+                owners,
+                requiredResourceAccesses: [
+                    {
+                        resourceAppId: args.batchApiAppId ?? AZURE_BATCH_API_APP_ID,
+                        resourceAccesses: [{ id: this.userImpersonationScopeId, type: "Scope" }],
+                    },
+                ],
+                web: {
+                    redirectUris: [...(args.redirectUris?.web ?? [])],
+                    // Tokens come from the authorization code flow; the implicit flow would leak them in URLs.
+                    implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false },
+                },
+                singlePageApplication: { redirectUris: [...(args.redirectUris?.spa ?? [])] },
+                publicClient: { redirectUris: [...(args.redirectUris?.publicClient ?? [])] },
+                fallbackPublicClientEnabled: args.allowPublicClientFlows ?? false,
+            },
+            { parent: this },
+        );
+
+        this.servicePrincipal = new azuread.ServicePrincipal(
+            `${name}-sp`,
+            { clientId: this.application.clientId, owners },
+            { parent: this },
+        );
+
+        if (args.grantAdminConsent) {
+            new azuread.ServicePrincipalDelegatedPermissionGrant(
+                `${name}-batch-consent`,
+                {
+                    servicePrincipalObjectId: this.servicePrincipal.objectId,
+                    resourceServicePrincipalObjectId: batchApi.objectId,
+                    claimValues: [BATCH_USER_IMPERSONATION],
+                },
+                { parent: this },
+            );
+        }
+
+        const { lifetimeDays, overlapDays } = args.clientSecret;
+        // The rotation timestamp lives in state, so the same state always yields the same secret inputs; the clock
+        // is consulted only by the time provider when it refreshes (Pulumi.yaml sets `refresh: always`).
+        const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: lifetimeDays - overlapDays }, { parent: this });
+        const issuedAt = rotation.rfc3339;
+        const expiresAt = issuedAt.apply((issued) => addDays(issued, lifetimeDays));
+
+        const password = new azuread.ApplicationPassword(
+            `${name}-secret`,
+            {
+                applicationId: this.application.id,
+                displayName: pulumi.interpolate`batch-entra rotation of ${issuedAt}`,
+                endDate: expiresAt,
+                rotateWhenChanged: { rotation: rotation.id },
+            },
+            {
+                parent: this,
+                additionalSecretOutputs: ["value"],
+                // A rotation replaces this resource: the successor is created first, and the outgoing secret is
+                // left in Entra ID (not deleted) so clients holding it keep working until it expires `overlapDays`
+                // later. Deleting the application removes every secret it still has.
+                retainOnDelete: true,
+            },
+        );
+
+        this.clientId = this.application.clientId;
+        this.servicePrincipalObjectId = this.servicePrincipal.objectId;
+        this.clientSecret = pulumi.secret(password.value);
+        this.clientSecretExpiresAt = expiresAt;
+        this.clientSecretRotatesAt = rotation.rotationRfc3339;
+
+        this.registerOutputs({
+            clientId: this.clientId,
+            servicePrincipalObjectId: this.servicePrincipalObjectId,
+            clientSecretExpiresAt: this.clientSecretExpiresAt,
+        });
+    }
+}
+
+/** Adds whole days to an RFC 3339 timestamp taken from state; never reads the clock. */
+export function addDays(rfc3339: string, days: number): string {
+    const start = Date.parse(rfc3339);
+    if (Number.isNaN(start)) {
+        throw new Error(`"${rfc3339}" is not an RFC 3339 timestamp`);
+    }
+    return new Date(start + days * DAY_MS).toISOString().replace(/\.000Z$/, "Z");
+}

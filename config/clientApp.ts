@@ -1,0 +1,130 @@
+import { ConfigReader } from "./reader";
+
+export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
+
+export interface ClientAppSettings {
+    readonly displayName: string;
+    readonly signInAudience: SignInAudience;
+    /** Extra owners by object ID; the identity that deploys is always an owner so it can keep managing the app. */
+    readonly owners: readonly string[];
+    readonly redirectUris: {
+        readonly web: readonly string[];
+        readonly spa: readonly string[];
+        readonly publicClient: readonly string[];
+    };
+    /** Lets the app use public-client flows (device code, integrated Windows auth) without a secret. */
+    readonly allowPublicClientFlows: boolean;
+    /** Grants tenant-wide admin consent for `user_impersonation` from the program instead of in the portal. */
+    readonly grantAdminConsent: boolean;
+    readonly clientSecret: {
+        /** How long each secret is valid. */
+        readonly lifetimeDays: number;
+        /** How long the outgoing secret stays valid after a rotation issues its successor. */
+        readonly overlapDays: number;
+    };
+}
+
+/** The portal's and the docs' ceiling for a client secret's lifetime: 24 months. */
+export const MAX_SECRET_LIFETIME_DAYS = 730;
+
+const REDIRECT_URI_MAX_LENGTH = 256;
+
+/** Entra's redirect URI rules for web and SPA platforms: https, except plain http on the loopback host. */
+export function webRedirectUriProblem(value: string): string | undefined {
+    const parsed = parseUri(value);
+    if (parsed === undefined) {
+        return `"${value}" is not an absolute URI`;
+    }
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
+        return `"${value}" must use https (plain http is allowed only for localhost)`;
+    }
+    return commonRedirectUriProblem(value);
+}
+
+/** Public clients (desktop, mobile, CLI) may also use custom schemes such as msal<client-id>://auth. */
+export function publicClientRedirectUriProblem(value: string): string | undefined {
+    const parsed = parseUri(value);
+    if (parsed === undefined) {
+        return `"${value}" is not an absolute URI`;
+    }
+    if (parsed.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)) {
+        return `"${value}" must use https, a custom scheme, or http://localhost`;
+    }
+    return commonRedirectUriProblem(value);
+}
+
+function commonRedirectUriProblem(value: string): string | undefined {
+    if (value.includes("*")) {
+        return `"${value}" contains a wildcard, which Entra ID refuses for redirect URIs`;
+    }
+    if (value.includes("#")) {
+        return `"${value}" contains a fragment (#), which Entra ID refuses for redirect URIs`;
+    }
+    if (value.length > REDIRECT_URI_MAX_LENGTH) {
+        return `"${value.slice(0, 40)}..." is longer than ${REDIRECT_URI_MAX_LENGTH} characters`;
+    }
+    return undefined;
+}
+
+function parseUri(value: string): URL | undefined {
+    try {
+        return new URL(value);
+    } catch {
+        return undefined;
+    }
+}
+
+export function readClientAppSettings(reader: ConfigReader, defaultName: string): ClientAppSettings {
+    const displayName = reader.string("appDisplayName", defaultName, {
+        example: "batch-entra-prod",
+        pattern: /^.{1,120}$/,
+        rule: "a display name is 1 to 120 characters",
+    });
+    const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
+    const owners = reader.guidList("appOwners");
+    const web = reader.stringList("webRedirectUris", { example: '["https://batch-portal.contoso.com/signin-oidc"]', item: webRedirectUriProblem });
+    const spa = reader.stringList("spaRedirectUris", { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
+    const publicClient = reader.stringList("publicClientRedirectUris", {
+        example: '["http://localhost"]',
+        item: publicClientRedirectUriProblem,
+    });
+    const allowPublicClientFlows = reader.boolean("allowPublicClientFlows", false);
+    const grantAdminConsent = reader.boolean("grantAdminConsent", false);
+
+    const lifetimeDays = readSecretLifetime(reader);
+    const overlapDays = reader.integer("clientSecretOverlapDays", 30, { min: 1, max: MAX_SECRET_LIFETIME_DAYS - 1 });
+    if (overlapDays >= lifetimeDays) {
+        reader.report(
+            "clientSecretOverlapDays",
+            `${overlapDays} days of overlap leave no time between rotations of a secret that lives ${lifetimeDays} days; ` +
+                "the overlap must be shorter than the lifetime",
+            String(Math.max(1, Math.floor(lifetimeDays / 6))),
+        );
+    }
+
+    return {
+        displayName,
+        signInAudience,
+        owners,
+        redirectUris: { web, spa, publicClient },
+        allowPublicClientFlows,
+        grantAdminConsent,
+        clientSecret: { lifetimeDays, overlapDays },
+    };
+}
+
+function readSecretLifetime(reader: ConfigReader): number {
+    const key = "clientSecretLifetimeDays";
+    const raw = reader.optionalString(key, { example: "180" });
+    if (raw !== undefined && /^(never|infinite|unlimited|0|-\d+)$/i.test(raw)) {
+        reader.report(
+            key,
+            `"${raw}": client secrets must expire (a leaked secret that never expires is valid forever); ` +
+                `choose 1 to ${MAX_SECRET_LIFETIME_DAYS} days and let the program rotate it`,
+            "180",
+        );
+        return 180;
+    }
+    return reader.integer(key, 180, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: "at most 24 months, as the portal allows" });
+}

@@ -1,0 +1,32 @@
+/**
+ * Configuration problems are collected, not thrown one at a time, so a user who got three keys wrong
+ * learns about all three from one run instead of three.
+ */
+export interface ConfigProblem {
+    /** The fully qualified key, e.g. `batch-entra:clientSecretLifetimeDays`. */
+    readonly key: string;
+    /** What is wrong with the value that was given. */
+    readonly problem: string;
+    /** A value that would be accepted, written as the user would type it in Pulumi.<stack>.yaml. */
+    readonly example: string;
+}
+
+export class ConfigValidationError extends Error {
+    constructor(public readonly problems: readonly ConfigProblem[]) {
+        super(ConfigValidationError.describe(problems));
+        this.name = "ConfigValidationError";
+    }
+
+    private static describe(problems: readonly ConfigProblem[]): string {
+        const lines = problems.map(
+            (p) => `  - ${p.key}: ${p.problem}\n      for example: ${p.example}`,
+        );
+        const noun = problems.length === 1 ? "problem" : "problems";
+        return (
+            `The stack configuration has ${problems.length} ${noun}; nothing was deployed.\n` +
+            `${lines.join("\n")}\n` +
+            "Fix the values with `pulumi config set <key> <value>` (or edit Pulumi.<stack>.yaml); " +
+            "every key is described in the README's configuration reference."
+        );
+    }
+}

@@ -1,0 +1,96 @@
+import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
+import { ClientAppSettings, readClientAppSettings } from "./clientApp";
+import { ConfigReader, RawConfig } from "./reader";
+
+/** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
+export const CONFIG_NAMESPACE = "batch-entra";
+
+/** Everything the program needs, validated. Components receive parts of this, never raw config. */
+export interface Settings {
+    readonly projectName: string;
+    readonly stackName: string;
+    readonly cloud: CloudEndpoints;
+    /** Tags put on every Azure resource that takes them. */
+    readonly tags: Readonly<Record<string, string>>;
+    readonly clientApp: ClientAppSettings;
+}
+
+export interface StackIdentity {
+    readonly projectName: string;
+    readonly stackName: string;
+}
+
+/**
+ * Reads and validates the whole stack configuration. Throws a ConfigValidationError that lists every problem
+ * (key, what is wrong, a good value) when anything is off, so the program stops before it declares a resource.
+ */
+export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
+    const reader = new ConfigReader(raw, CONFIG_NAMESPACE);
+    const cloud = CLOUDS[reader.oneOf<CloudName>("cloud", ["public", "usgovernment", "china"], "public")];
+    checkProviderClouds(raw, reader, cloud);
+    const tags = readTags(reader);
+    const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
+    reader.finish();
+    return { ...stack, cloud, tags, clientApp };
+}
+
+/**
+ * The providers pick their cloud from their own keys; a stack that says `usgovernment` here while the providers
+ * talk to the public cloud would hand clients endpoints of one cloud and credentials of another.
+ */
+function checkProviderClouds(raw: RawConfig, reader: ConfigReader, cloud: CloudEndpoints): void {
+    const azureNative = raw.get("azure-native:environment");
+    if (azureNative !== undefined && azureNative.toLowerCase() !== cloud.azureNativeEnvironment) {
+        reader.report(
+            "azure-native:environment",
+            `is "${azureNative}" but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"; both must name the same cloud`,
+            cloud.azureNativeEnvironment,
+        );
+    } else if (azureNative === undefined && cloud.name !== "public") {
+        reader.report(
+            "azure-native:environment",
+            `is unset (public cloud) but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"`,
+            cloud.azureNativeEnvironment,
+        );
+    }
+    const azuread = raw.get("azuread:environment");
+    if (azuread !== undefined && !cloud.azureadEnvironments.includes(azuread.toLowerCase())) {
+        reader.report(
+            "azuread:environment",
+            `is "${azuread}" but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"; both must name the same cloud`,
+            cloud.azureadEnvironments[0],
+        );
+    } else if (azuread === undefined && cloud.name !== "public") {
+        reader.report("azuread:environment", `is unset (public cloud) but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"`, cloud.azureadEnvironments[0]);
+    }
+}
+
+function readTags(reader: ConfigReader): Record<string, string> {
+    const example = '{"costCenter": "research", "owner": "platform-team"}';
+    const value = reader.json("tags", example);
+    if (value === undefined) {
+        return {};
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        reader.report("tags", "must be a map of tag names to text values", example);
+        return {};
+    }
+    const tags: Record<string, string> = {};
+    for (const [name, tagValue] of Object.entries(value)) {
+        if (typeof tagValue !== "string") {
+            reader.report(`tags.${name}`, "tag values must be text", example);
+        } else if (name.length > 512 || /[<>%&\\?/]/.test(name)) {
+            reader.report(`tags.${name}`, "Azure tag names are at most 512 characters and cannot contain < > % & \\ ? /", example);
+        } else if (tagValue.length > 256) {
+            reader.report(`tags.${name}`, "Azure tag values are at most 256 characters", example);
+        } else {
+            tags[name] = tagValue;
+        }
+    }
+    return tags;
+}
+
+/** Pulumi's own configuration, as the CLI hands it to the program. */
+export function pulumiRawConfig(all: Record<string, string>): RawConfig {
+    return { get: (key) => all[key], keys: () => Object.keys(all) };
+}

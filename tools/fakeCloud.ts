@@ -1,0 +1,133 @@
+import { createHash } from "crypto";
+
+/**
+ * What the mock runtime answers in place of Azure and Entra ID. Every value is derived from the resource's name
+ * and inputs (never from the clock or randomness), so two offline runs of one configuration agree exactly.
+ * None of these values exists in any tenant: they only give outputs a realistic shape.
+ */
+export const FAKE_TENANT_ID = "72f988bf-0000-4000-8000-00000000a11e";
+export const FAKE_SUBSCRIPTION_ID = "8c3f1c55-0000-4000-8000-00000000b47c";
+export const FAKE_DEPLOYER_OBJECT_ID = "5a1e2d3c-0000-4000-8000-0000000de910";
+export const FAKE_DEPLOYER_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+export const FAKE_BATCH_API_OBJECT_ID = "1b6f2c1d-0000-4000-8000-00000000ba7c";
+export const FAKE_USER_IMPERSONATION_SCOPE_ID = "a3c9d5b0-0000-4000-8000-0000000005c0";
+/** The time the time provider would record when it creates a rotation; fixed so runs are comparable. */
+export const FAKE_NOW = "2026-01-01T00:00:00Z";
+
+/** A GUID-shaped value that depends only on `seed`. */
+export function fakeGuid(seed: string): string {
+    const hex = createHash("sha256").update(seed).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A fake secret that is easy to spot if it ever leaks into printed output. */
+export function fakeSecretValue(seed: string): string {
+    return `FAKE-SECRET~${createHash("sha256").update(seed).digest("hex").slice(0, 24)}`;
+}
+
+type Inputs = Record<string, any>;
+type StateFactory = (name: string, inputs: Inputs) => Inputs;
+
+const DAY_MS = 86_400_000;
+
+function armId(provider: string, name: string, inputs: Inputs): string {
+    const group = inputs.resourceGroupName ?? "rg";
+    return `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/${provider}/${name}`;
+}
+
+/**
+ * Output properties per resource type, beyond the inputs (which every fake echoes back). Add an entry when a
+ * component reads an output the provider computes; a missing entry shows up as an undefined output in tests.
+ */
+export const FAKE_STATE: Record<string, StateFactory> = {
+    "azuread:index/application:Application": (name) => {
+        const objectId = fakeGuid(`${name}/objectId`);
+        return { id: `/applications/${objectId}`, objectId, clientId: fakeGuid(`${name}/clientId`) };
+    },
+    "azuread:index/servicePrincipal:ServicePrincipal": (name) => ({ objectId: fakeGuid(`${name}/objectId`) }),
+    "azuread:index/applicationPassword:ApplicationPassword": (name) => ({
+        keyId: fakeGuid(`${name}/keyId`),
+        value: fakeSecretValue(name),
+    }),
+    "time:index/rotating:Rotating": (_name, inputs) => {
+        const base = inputs.rfc3339 ?? FAKE_NOW;
+        const rotation = new Date(Date.parse(base) + (inputs.rotationDays ?? 0) * DAY_MS).toISOString().replace(".000Z", "Z");
+        return { id: base, rfc3339: base, rotationRfc3339: rotation };
+    },
+    "azure-native:resources:ResourceGroup": (name, inputs) => ({
+        id: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`,
+        name: inputs.resourceGroupName ?? name,
+    }),
+    "azure-native:batch:BatchAccount": (name, inputs) => {
+        const accountName = inputs.accountName ?? name;
+        return {
+            id: armId("Microsoft.Batch/batchAccounts", accountName, inputs),
+            name: accountName,
+            accountEndpoint: `${accountName}.${inputs.location ?? "westeurope"}.batch.azure.com`,
+        };
+    },
+    "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => ({
+        id: armId("Microsoft.ManagedIdentity/userAssignedIdentities", inputs.resourceName ?? name, inputs),
+        clientId: fakeGuid(`${name}/clientId`),
+        principalId: fakeGuid(`${name}/principalId`),
+        tenantId: FAKE_TENANT_ID,
+    }),
+    "azure-native:keyvault:Vault": (name, inputs) => {
+        const vaultName = inputs.vaultName ?? name;
+        return {
+            id: armId("Microsoft.KeyVault/vaults", vaultName, inputs),
+            name: vaultName,
+            properties: { ...(inputs.properties ?? {}), vaultUri: `https://${vaultName}.vault.azure.net/` },
+        };
+    },
+    "azure-native:authorization:RoleDefinition": (name, inputs) => ({
+        id: `${inputs.scope ?? ""}/providers/Microsoft.Authorization/roleDefinitions/${inputs.roleDefinitionId ?? fakeGuid(name)}`,
+    }),
+    "azure-native:authorization:RoleAssignment": (name, inputs) => ({
+        id: `${inputs.scope ?? ""}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? fakeGuid(name)}`,
+    }),
+};
+
+/** Answers to provider functions (data sources), by token. An unknown token fails loudly. */
+export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
+    "azuread:index/getClientConfig:getClientConfig": () => ({
+        tenantId: FAKE_TENANT_ID,
+        clientId: FAKE_DEPLOYER_CLIENT_ID,
+        objectId: FAKE_DEPLOYER_OBJECT_ID,
+    }),
+    "azure-native:authorization:getClientConfig": () => ({
+        tenantId: FAKE_TENANT_ID,
+        subscriptionId: FAKE_SUBSCRIPTION_ID,
+        clientId: FAKE_DEPLOYER_CLIENT_ID,
+        objectId: FAKE_DEPLOYER_OBJECT_ID,
+    }),
+    "azure:core/getClientConfig:getClientConfig": () => ({
+        id: FAKE_DEPLOYER_OBJECT_ID,
+        tenantId: FAKE_TENANT_ID,
+        subscriptionId: FAKE_SUBSCRIPTION_ID,
+        clientId: FAKE_DEPLOYER_CLIENT_ID,
+        objectId: FAKE_DEPLOYER_OBJECT_ID,
+    }),
+    "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
+        id: FAKE_BATCH_API_OBJECT_ID,
+        objectId: FAKE_BATCH_API_OBJECT_ID,
+        clientId: inputs.clientId,
+        displayName: "Microsoft Azure Batch",
+        oauth2PermissionScopeIds: { user_impersonation: FAKE_USER_IMPERSONATION_SCOPE_ID },
+        appRoleIds: {},
+    }),
+};
+
+export function fakeState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
+    const computed = FAKE_STATE[type]?.(name, inputs) ?? {};
+    const { id, ...rest } = computed;
+    return { id: id ?? `${name}-id`, state: { ...inputs, ...rest } };
+}
+
+export function fakeInvoke(token: string, inputs: Inputs): Inputs {
+    const answer = FAKE_INVOKES[token];
+    if (!answer) {
+        throw new Error(`The offline runtime has no fake answer for ${token}; add one to tools/fakeCloud.ts`);
+    }
+    return answer(inputs);
+}

@@ -1,0 +1,179 @@
+import * as pulumi from "@pulumi/pulumi";
+import { fakeInvoke, fakeState } from "./fakeCloud";
+
+/** The signature Pulumi uses to mark a secret value in serialized properties. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** One resource as the program declared it, with the options that decide how Pulumi will create and replace it. */
+export interface DeclaredResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** False for component resources, which group children and hold no cloud state. */
+    readonly custom: boolean;
+    readonly parent?: string;
+    /** Inputs with secrets unwrapped; see secretPaths for which ones were secret. */
+    readonly inputs: Record<string, any>;
+    /** Dotted paths of inputs that were Pulumi secrets, e.g. `sdkAuth.clientSecret`. */
+    readonly secretPaths: readonly string[];
+    /** URNs this resource waits for: explicit dependsOn plus every resource whose outputs feed its inputs. */
+    readonly dependencies: readonly string[];
+    readonly options: {
+        readonly deleteBeforeReplace: boolean;
+        readonly retainOnDelete: boolean;
+        readonly protect: boolean;
+        readonly ignoreChanges: readonly string[];
+        readonly replaceOnChanges: readonly string[];
+        readonly additionalSecretOutputs: readonly string[];
+        readonly importId?: string;
+    };
+}
+
+export interface OfflineRun {
+    readonly resources: readonly DeclaredResource[];
+    /** Stack outputs with secrets unwrapped; see secretOutputs for which ones are secret. */
+    readonly outputs: Record<string, any>;
+    readonly secretOutputs: readonly string[];
+    readonly invokes: readonly { token: string; inputs: Record<string, any> }[];
+}
+
+export interface OfflineRunOptions {
+    /** Fully qualified config keys to raw values, as `Pulumi.<stack>.yaml` holds them (objects as JSON text). */
+    readonly config: Record<string, string>;
+    readonly project?: string;
+    readonly stack?: string;
+    /** Run as a preview (`pulumi preview`) instead of an update. Default: true. */
+    readonly preview?: boolean;
+    /** The program; the batch-entra program in index.ts by default. */
+    readonly program?: () => Promise<Record<string, unknown>>;
+}
+
+/**
+ * Runs a Pulumi program under Pulumi's mock runtime with no CLI, no credentials and no network, and records every
+ * resource it declares (type, name, parent, inputs, dependencies, options) plus its stack outputs. Tests, the
+ * offline plan and the benchmark all use this, so they see the same thing `pulumi preview` would be asked to do.
+ * One run at a time per process: the Pulumi runtime is process-global.
+ */
+export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
+    const project = options.project ?? "batch-entra";
+    const stack = options.stack ?? "dev";
+    const invokes: { token: string; inputs: Record<string, any> }[] = [];
+    const declared = new Map<string, DeclaredResource>();
+    let stackOutputs: { values: Record<string, any>; secret: string[] } = { values: {}, secret: [] };
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => fakeState(args.type, args.name, args.inputs),
+            call: (args) => {
+                invokes.push({ token: args.token, inputs: args.inputs });
+                return fakeInvoke(args.token, args.inputs);
+            },
+        },
+        project,
+        stack,
+        options.preview ?? true,
+    );
+    pulumi.runtime.setAllConfig(options.config, []);
+
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+        registerResource(req, (err: any, response: any) => {
+            if (!err) {
+                declared.set(response.getUrn(), describeRegistration(req, response.getUrn()));
+            }
+            callback(err, response);
+        });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, res: any) => void) => {
+        if (req.getUrn().includes("::pulumi:pulumi:Stack::")) {
+            const raw = req.getOutputs()?.toJavaScript() ?? {};
+            stackOutputs = {
+                values: unwrapSecrets(raw, "", []),
+                secret: Object.keys(raw).filter((key) => containsSecret(raw[key])),
+            };
+        }
+        registerOutputs(req, callback);
+    };
+
+    const program = options.program ?? (() => (require("../index") as () => Promise<Record<string, unknown>>)());
+    await pulumi.runtime.runInPulumiStack(program);
+    // Registrations triggered by outputs resolving after the program returned are awaited here.
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
+    return { resources: [...declared.values()], outputs: stackOutputs.values, secretOutputs: stackOutputs.secret, invokes };
+}
+
+function describeRegistration(req: any, urn: string): DeclaredResource {
+    const raw = req.getObject()?.toJavaScript() ?? {};
+    const secretPaths: string[] = [];
+    const inputs = unwrapSecrets(raw, "", secretPaths);
+    const dependencies = new Set<string>(req.getDependenciesList());
+    req.getPropertydependenciesMap().forEach((deps: any) => deps.getUrnsList().forEach((dep: string) => dependencies.add(dep)));
+    return {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parent: req.getParent() || undefined,
+        inputs,
+        secretPaths,
+        dependencies: [...dependencies],
+        options: {
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            retainOnDelete: req.getRetainondelete() ?? false,
+            protect: req.getProtect() ?? false,
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            importId: req.getImportid() || undefined,
+        },
+    };
+}
+
+function isSecretWrapper(value: any): boolean {
+    return value !== null && typeof value === "object" && value[SIG_KEY] === SECRET_SIG;
+}
+
+function containsSecret(value: any): boolean {
+    if (isSecretWrapper(value)) {
+        return true;
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value).some(containsSecret);
+    }
+    return false;
+}
+
+/** Replaces secret wrappers with their values, noting the dotted path of each secret. */
+function unwrapSecrets(value: any, path: string, secretPaths: string[]): any {
+    if (isSecretWrapper(value)) {
+        secretPaths.push(path);
+        return unwrapSecrets(value.value, path, []);
+    }
+    if (Array.isArray(value)) {
+        return value.map((item, index) => unwrapSecrets(item, `${path}[${index}]`, secretPaths));
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value).map(([key, item]) => [key, unwrapSecrets(item, path ? `${path}.${key}` : key, secretPaths)]),
+        );
+    }
+    return value;
+}
+
+/** Finds one declared resource by type token and logical name, failing with the list of what exists. */
+export function findResource(run: OfflineRun, type: string, name: string): DeclaredResource {
+    const found = run.resources.find((resource) => resource.type === type && resource.name === name);
+    if (!found) {
+        const known = run.resources.map((resource) => `${resource.type} ${resource.name}`).join("\n  ");
+        throw new Error(`No ${type} named "${name}" was declared. Declared:\n  ${known}`);
+    }
+    return found;
+}
+
+export function resourcesOfType(run: OfflineRun, type: string): DeclaredResource[] {
+    return run.resources.filter((resource) => resource.type === type);
+}

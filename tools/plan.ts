@@ -1,0 +1,99 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigValidationError } from "../config/problems";
+import { runOffline } from "./offlineRuntime";
+import { buildPlan } from "./planModel";
+import { renderPlanText } from "./planText";
+import { loadStackConfig } from "./stackConfig";
+
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>]
+
+Runs the batch-entra program under Pulumi's mock runtime and prints what \`pulumi up\` would declare:
+components, resources and their key inputs (secrets masked), and a summary. Needs no Pulumi CLI,
+no Azure credentials and no network. IDs, client IDs and timestamps are placeholders.
+
+  --stack <name>       stack whose Pulumi.<name>.yaml to read (default: dev)
+  --stack-file <path>  read this stack file instead of Pulumi.<stack>.yaml
+  --json <path>        also write the plan as JSON (no secret values) to <path>
+  --help               show this text
+
+Exit status: 0 when the plan was built, 1 when the configuration is invalid, 2 on a usage error.`;
+
+interface PlanArguments {
+    stack: string;
+    stackFile?: string;
+    json?: string;
+}
+
+function parseArguments(argv: readonly string[]): PlanArguments | "help" {
+    const parsed: PlanArguments = { stack: "dev" };
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        const value = argv[i + 1];
+        if (flag === "--help" || flag === "-h") {
+            return "help";
+        }
+        if (!["--stack", "--stack-file", "--json"].includes(flag)) {
+            throw new UsageError(`unknown argument "${flag}"`);
+        }
+        if (value === undefined || value.startsWith("--")) {
+            throw new UsageError(`${flag} needs a value`);
+        }
+        if (flag === "--stack") parsed.stack = value;
+        if (flag === "--stack-file") parsed.stackFile = value;
+        if (flag === "--json") parsed.json = value;
+        i++;
+    }
+    return parsed;
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[]): Promise<number> {
+    let args: PlanArguments | "help";
+    try {
+        args = parseArguments(argv);
+    } catch (error) {
+        console.error(`${(error as Error).message}\n\n${USAGE}`);
+        return 2;
+    }
+    if (args === "help") {
+        console.log(USAGE);
+        return 0;
+    }
+    const projectDir = path.resolve(__dirname, "..");
+    let stackConfig;
+    try {
+        stackConfig = loadStackConfig(projectDir, args.stack, args.stackFile);
+    } catch (error) {
+        console.error((error as Error).message);
+        return 2;
+    }
+    try {
+        const run = await runOffline({ config: stackConfig.config, project: stackConfig.project, stack: stackConfig.stack });
+        const plan = buildPlan(run, stackConfig.project, stackConfig.stack);
+        console.log(`Offline plan for stack "${plan.stack}" of ${plan.project} (mock runtime: IDs and timestamps are placeholders)\n`);
+        console.log(renderPlanText(plan));
+        if (args.json) {
+            fs.writeFileSync(args.json, `${JSON.stringify(plan, null, 2)}\n`);
+            console.log(`\nPlan written to ${args.json}`);
+        }
+        return 0;
+    } catch (error) {
+        if (error instanceof ConfigValidationError) {
+            console.error(error.message);
+            return 1;
+        }
+        throw error;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}
