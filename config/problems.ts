@@ -23,7 +23,7 @@ export class ConfigValidationError extends Error {
         );
         const noun = problems.length === 1 ? "problem" : "problems";
         return (
-            `The stack configuration has ${problems.length} ${noun}; nothing was deployed.\n` +
+            `The stack configuration has ${problems.length} ${noun}; nothing was declared or deployed.\n` +
             `${lines.join("\n")}\n` +
             "Fix the values with `pulumi config set <key> <value>` (or edit Pulumi.<stack>.yaml); " +
             "every key is described in the README's configuration reference."

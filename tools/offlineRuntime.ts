@@ -49,6 +49,17 @@ export interface OfflineRunOptions {
     readonly program?: () => Promise<Record<string, unknown>>;
 }
 
+/** The program failed; `cause` is what it threw and `resources` what it had declared until then. */
+export class OfflineProgramError extends Error {
+    constructor(
+        public readonly cause: unknown,
+        public readonly resources: readonly DeclaredResource[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "OfflineProgramError";
+    }
+}
+
 /**
  * Runs a Pulumi program under Pulumi's mock runtime with no CLI, no credentials and no network, and records every
  * resource it declares (type, name, parent, inputs, dependencies, options) plus its stack outputs. Tests, the
@@ -99,9 +110,22 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     };
 
     const program = options.program ?? (() => (require("../index") as () => Promise<Record<string, unknown>>)());
-    await pulumi.runtime.runInPulumiStack(program);
+    // A failing program is caught inside the stack, so Pulumi's own promises settle cleanly instead of surfacing
+    // as unhandled rejections that would end the process; the failure is rethrown once the run has settled.
+    let failure: { error: unknown } | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+            return await program();
+        } catch (error) {
+            failure = { error };
+            return {};
+        }
+    });
     // Registrations triggered by outputs resolving after the program returned are awaited here.
     await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    if (failure) {
+        throw new OfflineProgramError(failure.error, [...declared.values()]);
+    }
 
     return { resources: [...declared.values()], outputs: stackOutputs.values, secretOutputs: stackOutputs.secret, invokes };
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../config/problems";
-import { runOffline } from "./offlineRuntime";
+import { OfflineProgramError, runOffline } from "./offlineRuntime";
 import { buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
 import { loadStackConfig } from "./stackConfig";
@@ -80,11 +80,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         return 0;
     } catch (error) {
-        if (error instanceof ConfigValidationError) {
-            console.error(error.message);
+        const cause = error instanceof OfflineProgramError ? error.cause : error;
+        if (cause instanceof ConfigValidationError) {
+            console.error(cause.message);
             return 1;
         }
-        throw error;
+        throw cause;
     }
 }
 

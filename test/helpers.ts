@@ -1,0 +1,76 @@
+import * as path from "path";
+import { ConfigProblem, ConfigValidationError } from "../config/problems";
+import { CONFIG_NAMESPACE } from "../config/settings";
+import { DeclaredResource, OfflineProgramError, OfflineRun, runOffline } from "../tools/offlineRuntime";
+import { loadStackConfig } from "../tools/stackConfig";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** The example stack the repository ships (Pulumi.dev.yaml with Pulumi.yaml's defaults), as the CLI would read it. */
+export function exampleStackConfig(stack = "dev"): Record<string, string> {
+    return loadStackConfig(PROJECT_DIR, stack).config;
+}
+
+/** Fully qualifies bare keys with the project namespace and stores non-strings as JSON, as the CLI does. */
+export function toRawConfig(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [
+            key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    );
+}
+
+/**
+ * Runs the program with the example stack's configuration plus `overrides` (bare keys are batch-entra keys;
+ * a value of `undefined` removes the key).
+ */
+export async function runWith(overrides: Record<string, unknown> = {}, base = exampleStackConfig()): Promise<OfflineRun> {
+    return runOffline({ config: mergeConfig(base, overrides) });
+}
+
+export function mergeConfig(base: Record<string, string>, overrides: Record<string, unknown>): Record<string, string> {
+    const config = { ...base };
+    for (const [key, value] of Object.entries(overrides)) {
+        const fullKey = key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
+        if (value === undefined) {
+            delete config[fullKey];
+        } else {
+            Object.assign(config, toRawConfig({ [fullKey]: value }));
+        }
+    }
+    return config;
+}
+
+export interface Rejection {
+    readonly error: ConfigValidationError;
+    /** The problem reported for the expected key. */
+    readonly problem: ConfigProblem;
+    /** Cloud resources declared before validation stopped the program (must be none). */
+    readonly declared: readonly DeclaredResource[];
+}
+
+/**
+ * Runs the program with `overrides` and expects validation to reject it: the error must name `key` (bare keys are
+ * batch-entra keys; `key[0]`, `key.field` forms name a part), and no cloud resource may have been declared.
+ */
+export async function expectRejected(overrides: Record<string, unknown>, key: string): Promise<Rejection> {
+    const fullKey = key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
+    try {
+        await runWith(overrides);
+    } catch (error) {
+        if (!(error instanceof OfflineProgramError) || !(error.cause instanceof ConfigValidationError)) {
+            throw error;
+        }
+        const problem = error.cause.problems.find((candidate) => candidate.key === fullKey);
+        if (!problem) {
+            throw new Error(`Expected a problem with ${fullKey}; got:\n${error.cause.message}`);
+        }
+        const declared = error.resources.filter((resource) => resource.custom);
+        expect(declared).toEqual([]);
+        expect(problem.example.length).toBeGreaterThan(0);
+        expect(error.cause.message).toContain(fullKey);
+        return { error: error.cause, problem, declared };
+    }
+    throw new Error(`Expected the configuration to be rejected for ${fullKey}, but the program ran`);
+}
