@@ -1,0 +1,69 @@
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { CONFIG_NAMESPACE, readSettings } from "../config/settings";
+import { loadStackConfig } from "../tools/stackConfig";
+import { PROJECT_DIR } from "./helpers";
+
+const STACK = { projectName: "batch-entra", stackName: "dev" };
+
+function declaredProjectKeys(): Record<string, { type: string; default?: unknown; description?: string }> {
+    const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as any;
+    return project.config;
+}
+
+/** The keys of the batch-entra namespace that readSettings asks for, recorded from its reads of an empty config. */
+function keysTheProgramReads(): string[] {
+    const read = new Set<string>();
+    readSettings(
+        {
+            get: (key) => {
+                read.add(key);
+                return key === "azure-native:location" ? "westeurope" : undefined;
+            },
+            keys: () => [],
+        },
+        STACK,
+    );
+    return [...read].filter((key) => key.startsWith(`${CONFIG_NAMESPACE}:`)).map((key) => key.slice(CONFIG_NAMESPACE.length + 1));
+}
+
+describe("Pulumi.yaml, the README and the code agree on the configuration", () => {
+    test("every key the program reads is declared in Pulumi.yaml or documented in the README's reference", () => {
+        const declared = Object.keys(declaredProjectKeys());
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const undocumented = keysTheProgramReads().filter((key) => !declared.includes(key) && !readme.includes(`| \`${key}\` |`));
+        expect(undocumented).toEqual([]);
+    });
+
+    test("every key declared in Pulumi.yaml is read by the program, typed and described", () => {
+        const reads = keysTheProgramReads();
+        for (const [key, declaration] of Object.entries(declaredProjectKeys())) {
+            expect({ key, read: reads.includes(key) }).toEqual({ key, read: true });
+            expect(["string", "integer", "boolean", "array"]).toContain(declaration.type);
+            expect(declaration.description?.length ?? 0).toBeGreaterThan(10);
+        }
+    });
+
+    test("Pulumi.yaml's defaults give the same settings as the code's own defaults", () => {
+        const withProjectDefaults = loadStackConfig(PROJECT_DIR, "dev", path.join(PROJECT_DIR, "test", "fixtures", "empty-stack.yaml"));
+        const location = { "azure-native:location": "westeurope" };
+        const fromYaml = readSettings(rawOf({ ...withProjectDefaults.config, ...location }), STACK);
+        const fromCode = readSettings(rawOf(location), STACK);
+        expect(fromYaml).toEqual(fromCode);
+    });
+
+    test("every key in the README's configuration reference is one the program reads", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const start = readme.indexOf("## Configuration reference");
+        const reference = readme.slice(start, readme.indexOf("\n## ", start + 1));
+        const documented = [...reference.matchAll(/^\| `([A-Za-z0-9.[\]]+)` \|/gm)].map((match) => match[1]);
+        expect(documented.length).toBeGreaterThan(5);
+        const reads = keysTheProgramReads();
+        expect(documented.filter((key) => !reads.includes(key))).toEqual([]);
+    });
+});
+
+function rawOf(values: Record<string, string>) {
+    return { get: (key: string) => values[key], keys: () => Object.keys(values) };
+}
