@@ -52,7 +52,7 @@ const AZURE_SCOPE = new RegExp(
         `|/providers/Microsoft\\.Management/managementGroups/[\\w.()-]{1,90})$`,
     "i",
 );
-const ROLE_DEFINITION_ID = new RegExp(`^((/subscriptions/${GUID_TEXT})?/providers/Microsoft\\.Authorization/roleDefinitions/)?(${GUID_TEXT})$`, "i");
+const ROLE_DEFINITION_ID = new RegExp(`^((/subscriptions/${GUID_TEXT})?/providers/Microsoft\\.Authorization/roleDefinitions/)?(?<guid>${GUID_TEXT})$`, "i");
 
 export function isAzureScope(value: string): boolean {
     return AZURE_SCOPE.test(value);
@@ -201,7 +201,7 @@ function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterR
             "resourceGroup",
         );
     }
-    return { create: false, existingRoleDefinitionGuid: (match?.[4] ?? EXAMPLE_GUID).toLowerCase() };
+    return { create: false, existingRoleDefinitionGuid: (match?.groups?.guid ?? EXAMPLE_GUID).toLowerCase() };
 }
 
 function readExtraScopes(reader: ConfigReader): ExtraScopeAssignment[] {
