@@ -1,5 +1,7 @@
 import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
 import { ClientAppSettings, readClientAppSettings } from "./clientApp";
+import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
+import { RbacSettings, readRbacSettings } from "./rbac";
 import { ConfigReader, RawConfig } from "./reader";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
@@ -13,6 +15,8 @@ export interface Settings {
     /** Tags put on every Azure resource that takes them. */
     readonly tags: Readonly<Record<string, string>>;
     readonly clientApp: ClientAppSettings;
+    readonly batchAccount: BatchAccountSettings;
+    readonly rbac: RbacSettings;
 }
 
 export interface StackIdentity {
@@ -30,8 +34,10 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
+    const batchAccount = readBatchAccountSettings(reader, raw, stack);
+    const rbac = readRbacSettings(reader);
     reader.finish();
-    return { ...stack, cloud, tags, clientApp };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac };
 }
 
 /**
