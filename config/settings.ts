@@ -1,6 +1,7 @@
 import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
 import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { ConfigReader, RawConfig } from "./reader";
+import { PoolSettings, readPoolSettings } from "./pools";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
 export const CONFIG_NAMESPACE = "batch-entra";
@@ -13,6 +14,7 @@ export interface Settings {
     /** Tags put on every Azure resource that takes them. */
     readonly tags: Readonly<Record<string, string>>;
     readonly clientApp: ClientAppSettings;
+    readonly pools: PoolSettings;
 }
 
 export interface StackIdentity {
@@ -30,8 +32,9 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
+    const pools = readPoolSettings(reader, stack, cloud.name);
     reader.finish();
-    return { ...stack, cloud, tags, clientApp };
+    return { ...stack, cloud, tags, clientApp, pools };
 }
 
 /**
