@@ -2,7 +2,11 @@ import * as azureClassic from "@pulumi/azure";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
+import { BatchRbac, RoleGrant } from "./components/batchRbac";
+import { defaultBatchAccountName } from "./config/batchAccount";
+import { shortHash } from "./config/naming";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
@@ -32,18 +36,55 @@ export = async () => {
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
-    // Placeholder until issue 3's BatchAccount component is merged: the lead replaces these three values with the
-    // account component's resourceGroupName, accountName (outputs, so pools wait for the account) and location.
-    const poolsBatchAccountPlaceholder = {
-        resourceGroupName: `${settings.projectName}-${settings.stackName}`,
-        accountName: `${settings.projectName}${settings.stackName}`.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 24),
-        location: pulumi.runtime.allConfig()["azure-native:location"] ?? "",
-    };
-    const pools = declarePools(settings, poolsBatchAccountPlaceholder, subscriptionId);
+    const accountSettings = settings.batchAccount;
+    const batchAccount = new BatchAccount("batch", {
+        location: accountSettings.location,
+        resourceGroup: accountSettings.resourceGroup,
+        accountName: accountSettings.accountName ?? subscriptionId.apply((id) => defaultBatchAccountName(settings, id)),
+        allowedAuthenticationModes: accountSettings.allowedAuthenticationModes,
+        publicNetworkAccess: accountSettings.publicNetworkAccess,
+        allowedIpRanges: accountSettings.allowedIpRanges,
+        autoStorageAccountId: accountSettings.autoStorageAccountId,
+        tags: settings.tags,
+        subscriptionId,
+    });
+
+    const { rbac } = settings;
+    const grants: RoleGrant[] = [
+        { key: "app", principalId: clientApp.servicePrincipalObjectId, principalType: "ServicePrincipal", role: rbac.appRole },
+        ...rbac.roleAssignments.map((assignment) => ({ key: assignment.principalId, ...assignment })),
+        ...rbac.appExtraScopes.map((extra) => ({
+            // Keyed by the scope, not the list position, so reordering the list replaces nothing.
+            key: `app-${shortHash(extra.scope.toLowerCase(), 8)}`,
+            principalId: clientApp.servicePrincipalObjectId,
+            principalType: "ServicePrincipal" as const,
+            ...extra,
+        })),
+    ];
+    const jobSubmitter = rbac.jobSubmitterRole;
+    const batchRbac = new BatchRbac("batch-rbac", {
+        batchAccountId: batchAccount.id,
+        subscriptionId,
+        jobSubmitterRole: jobSubmitter.create
+            ? {
+                  create: {
+                      assignableScope:
+                          jobSubmitter.assignableScope === "subscription" ? pulumi.interpolate`/subscriptions/${subscriptionId}` : batchAccount.resourceGroupId,
+                      nameSuffix: `${settings.projectName}-${settings.stackName}`,
+                      allowAutopool: jobSubmitter.allowAutopool,
+                  },
+              }
+            : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid },
+        grants,
+    });
+
+    const pools = declarePools(settings, batchAccount, subscriptionId);
 
     return {
         cloud: cloud.name,
         tenantId,
+        // Not secret, and client tools need it; published in the open so the plan does not mask it inside IDs.
+        subscriptionId,
         authorityHost: cloud.authorityHost,
         authorityUrl: pulumi.interpolate`${cloud.authorityHost}/${tenantId}`,
         batchResourceUri: cloud.batchResource,
@@ -51,6 +92,11 @@ export = async () => {
         batchUserImpersonationScope: batchUserImpersonationScope(cloud),
         clientId: clientApp.clientId,
         servicePrincipalObjectId: clientApp.servicePrincipalObjectId,
+        batchAccountName: batchAccount.name,
+        batchAccountId: batchAccount.id,
+        batchAccountUrl: batchAccount.url,
+        jobSubmitterRoleDefinitionId: batchRbac.jobSubmitterRoleDefinitionId,
+        roleAssignments: batchRbac.assignments,
         clientSecret: clientApp.clientSecret,
         clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
         clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
@@ -75,11 +121,7 @@ export = async () => {
  * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
  * certificates it observes. Declares nothing, and adds no output, when the `pools` list is empty.
  */
-function declarePools(
-    settings: Settings,
-    account: { resourceGroupName: pulumi.Input<string>; accountName: pulumi.Input<string>; location: pulumi.Input<string> },
-    subscriptionId: pulumi.Input<string>,
-): Record<string, unknown> {
+function declarePools(settings: Settings, batchAccount: BatchAccount, subscriptionId: pulumi.Input<string>): Record<string, unknown> {
     const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
     if (pools.length === 0) {
         return {};
@@ -103,8 +145,9 @@ function declarePools(
     const vault = new PoolIdentityVault(
         "pool-vault",
         {
-            resourceGroupName: account.resourceGroupName,
-            location: account.location,
+            // The group's output, so the identity and the vault wait for a group this stack creates.
+            resourceGroupName: batchAccount.resourceGroupName,
+            location: settings.batchAccount.location,
             identityResourceGroupName: identityResourceGroup,
             identityName,
             vaultName: keyVaultName,
@@ -119,8 +162,9 @@ function declarePools(
     const declared = pools.map(
         (pool) =>
             new CertificateRotatingPool(`pool-${pool.name}`, {
-                resourceGroupName: account.resourceGroupName,
-                batchAccountName: account.accountName,
+                // A plain name and the account's output: the pool waits for the account and nothing else of it.
+                resourceGroupName: settings.batchAccount.resourceGroup.name,
+                batchAccountName: batchAccount.name,
                 poolName: pool.name,
                 vmSize: pool.vmSize,
                 image: pool.image,

@@ -1,5 +1,7 @@
 import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
 import { ClientAppSettings, readClientAppSettings } from "./clientApp";
+import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
+import { RbacSettings, readRbacSettings } from "./rbac";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
 
@@ -14,6 +16,8 @@ export interface Settings {
     /** Tags put on every Azure resource that takes them. */
     readonly tags: Readonly<Record<string, string>>;
     readonly clientApp: ClientAppSettings;
+    readonly batchAccount: BatchAccountSettings;
+    readonly rbac: RbacSettings;
     readonly pools: PoolSettings;
 }
 
@@ -32,9 +36,11 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
+    const batchAccount = readBatchAccountSettings(reader, raw, stack);
+    const rbac = readRbacSettings(reader);
     const pools = readPoolSettings(reader, stack, cloud.name);
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, pools };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools };
 }
 
 /**

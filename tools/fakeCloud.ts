@@ -64,6 +64,9 @@ export const FAKE_STATE: Record<string, StateFactory> = {
             id: armId("Microsoft.Batch/batchAccounts", accountName, inputs),
             name: accountName,
             accountEndpoint: `${accountName}.${inputs.location ?? "westeurope"}.batch.azure.com`,
+            ...(inputs.identity?.type === "SystemAssigned"
+                ? { identity: { ...inputs.identity, principalId: fakeGuid(`${name}/principalId`), tenantId: FAKE_TENANT_ID } }
+                : {}),
         };
     },
     "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => ({
@@ -134,6 +137,12 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
         subscriptionId: FAKE_SUBSCRIPTION_ID,
         clientId: FAKE_DEPLOYER_CLIENT_ID,
         objectId: FAKE_DEPLOYER_OBJECT_ID,
+    }),
+    "azure-native:resources:getResourceGroup": (inputs) => ({
+        id: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`,
+        name: inputs.resourceGroupName,
+        location: "westeurope",
+        properties: { provisioningState: "Succeeded" },
     }),
     "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
         id: FAKE_BATCH_API_OBJECT_ID,

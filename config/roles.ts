@@ -1,0 +1,95 @@
+/**
+ * The Azure roles batch-entra assigns, by the token users write in the stack configuration. GUIDs are the
+ * built-in role definition IDs, the same in every tenant; checked against "Azure built-in roles"
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles), its Compute, Storage and
+ * AI + machine learning pages.
+ */
+
+/** The custom "Azure Batch Custom Job Submitter" role this stack defines (or reuses by ID). */
+export const JOB_SUBMITTER = "JobSubmitter";
+
+export interface BuiltInRole {
+    readonly displayName: string;
+    readonly guid: string;
+}
+
+/** Roles for the Batch account: the contract's tokens, minus the custom role. */
+export const BATCH_BUILT_IN_ROLES = {
+    AzureBatchJobSubmitter: { displayName: "Azure Batch Job Submitter", guid: "48e5e92e-a480-4e71-aa9c-2778f4c13781" },
+    AzureBatchAccountReader: { displayName: "Azure Batch Account Reader", guid: "11076f67-66f6-4be0-8f6b-f0609fd05cc9" },
+    AzureBatchAccountContributor: { displayName: "Azure Batch Account Contributor", guid: "29fe4964-1e60-436b-bd3a-77fd4c178b3c" },
+    AzureBatchDataContributor: { displayName: "Azure Batch Data Contributor", guid: "6aaa78f1-f7de-44ca-8722-c64a23943cae" },
+    Contributor: { displayName: "Contributor", guid: "b24988ac-6180-42a0-ab88-20f7382dd24c" },
+    Reader: { displayName: "Reader", guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7" },
+} as const satisfies Record<string, BuiltInRole>;
+
+/**
+ * Least-privilege roles for an Azure Machine Learning workspace (seed 002 grants Owner or Contributor there):
+ * Data Scientist runs experiments and jobs without managing the workspace or its compute; Compute Operator only
+ * manages compute.
+ */
+export const AZURE_ML_ROLES = {
+    AzureMLDataScientist: { displayName: "AzureML Data Scientist", guid: "f6c7c914-8db3-469d-8ca1-694a8f32e121" },
+    AzureMLComputeOperator: { displayName: "AzureML Compute Operator", guid: "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815" },
+} as const satisfies Record<string, BuiltInRole>;
+
+/** What the Batch account's own identity needs on its auto-storage account when no storage keys are used. */
+export const STORAGE_BLOB_DATA_CONTRIBUTOR: BuiltInRole = {
+    displayName: "Storage Blob Data Contributor",
+    guid: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+};
+
+export type BatchBuiltInRoleToken = keyof typeof BATCH_BUILT_IN_ROLES;
+export type AzureMlRoleToken = keyof typeof AZURE_ML_ROLES;
+/** A role on the Batch account: the custom Job Submitter or a built-in. */
+export type BatchRoleToken = typeof JOB_SUBMITTER | BatchBuiltInRoleToken;
+/** A role on another scope the app's service principal is granted (the Azure ML workspace case). */
+export type ExtraScopeRoleToken = BatchBuiltInRoleToken | AzureMlRoleToken;
+
+export const BATCH_ROLE_TOKENS: readonly BatchRoleToken[] = [JOB_SUBMITTER, ...(Object.keys(BATCH_BUILT_IN_ROLES) as BatchBuiltInRoleToken[])];
+export const EXTRA_SCOPE_ROLE_TOKENS: readonly ExtraScopeRoleToken[] = [
+    ...(Object.keys(AZURE_ML_ROLES) as AzureMlRoleToken[]),
+    ...(Object.keys(BATCH_BUILT_IN_ROLES) as BatchBuiltInRoleToken[]),
+];
+
+export function builtInRole(token: ExtraScopeRoleToken): BuiltInRole {
+    return token in AZURE_ML_ROLES ? AZURE_ML_ROLES[token as AzureMlRoleToken] : BATCH_BUILT_IN_ROLES[token as BatchBuiltInRoleToken];
+}
+
+/** Roles that let the holder grant access; this program never assigns them (see docs/batch-account-and-rbac.md). */
+export const PRIVILEGE_GRANTING_ROLES: Readonly<Record<string, string>> = {
+    owner: "Owner",
+    useraccessadministrator: "User Access Administrator",
+    rolebasedaccesscontroladministrator: "Role Based Access Control Administrator",
+};
+
+/** The subscription-level ID Azure expects in a role assignment's roleDefinitionId. */
+export function roleDefinitionResourceId(subscriptionId: string, guid: string): string {
+    return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+/**
+ * "Azure Batch Custom Job Submitter", exactly as seed 003 ("Assign a custom role") defines it. The stack adds a
+ * suffix to the name only, because role names are unique per tenant.
+ */
+export const JOB_SUBMITTER_ROLE = {
+    roleName: "Azure Batch Custom Job Submitter",
+    description: "Allows a user to submit jobs to Azure Batch but not manage pools",
+    actions: [
+        "Microsoft.Batch/*/read",
+        "Microsoft.Authorization/*/read",
+        "Microsoft.Resources/subscriptions/resourceGroups/read",
+        "Microsoft.Support/*",
+        "Microsoft.Insights/alertRules/*",
+    ],
+    notActions: [],
+    dataActions: ["Microsoft.Batch/batchAccounts/jobs/*", "Microsoft.Batch/batchAccounts/jobSchedules/*"],
+    notDataActions: [],
+} as const;
+
+/** Jobs that use autopools create and delete their pool, so they need these too (seed 003). */
+export const AUTOPOOL_ACTIONS = ["Microsoft.Batch/batchAccounts/pools/write", "Microsoft.Batch/batchAccounts/pools/delete"] as const;
+
+/** The autopool variant says so in its description; its name also ends in "(autopool)" (see contracts). */
+export const AUTOPOOL_DESCRIPTION =
+    "Allows a user to submit jobs to Azure Batch, including autopool jobs, which create and delete their own pools";
