@@ -1,3 +1,4 @@
+import * as azureClassic from "@pulumi/azure";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
@@ -6,8 +7,10 @@ import { BatchClientApp } from "./components/batchClientApp";
 import { BatchRbac, RoleGrant } from "./components/batchRbac";
 import { defaultBatchAccountName } from "./config/batchAccount";
 import { shortHash } from "./config/naming";
+import { CertificateRotatingPool } from "./components/certificateRotatingPool";
+import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
-import { pulumiRawConfig, readSettings } from "./config/settings";
+import { Settings, pulumiRawConfig, readSettings } from "./config/settings";
 
 /**
  * The batch-entra program: validates the stack configuration, then composes the components. Pulumi calls this
@@ -75,6 +78,8 @@ export = async () => {
         grants,
     });
 
+    const pools = declarePools(settings, batchAccount, subscriptionId);
+
     return {
         cloud: cloud.name,
         tenantId,
@@ -108,5 +113,78 @@ export = async () => {
             galleryEndpointUrl: cloud.gallery,
             managementEndpointUrl: cloud.management,
         }),
+        ...pools,
     };
 };
+
+/**
+ * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
+ * certificates it observes. Declares nothing, and adds no output, when the `pools` list is empty.
+ */
+function declarePools(settings: Settings, batchAccount: BatchAccount, subscriptionId: pulumi.Input<string>): Record<string, unknown> {
+    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
+    if (pools.length === 0) {
+        return {};
+    }
+    // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
+    // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
+    // providers, so the deploying identity needs no subscription-wide write for it.
+    const certificateProvider = new azureClassic.Provider("azure-certificates", {
+        subscriptionId,
+        environment: settings.cloud.azureNativeEnvironment,
+        resourceProviderRegistrations: "none",
+        features: {
+            keyVault: {
+                // The vault has purge protection: a destroyed certificate stays soft-deleted and is recovered
+                // (not recreated under a clashing name) when the stack declares it again.
+                purgeSoftDeletedCertificatesOnDestroy: false,
+                recoverSoftDeletedCertificates: true,
+            },
+        },
+    });
+    const vault = new PoolIdentityVault(
+        "pool-vault",
+        {
+            // The group's output, so the identity and the vault wait for a group this stack creates.
+            resourceGroupName: batchAccount.resourceGroupName,
+            location: settings.batchAccount.location,
+            identityResourceGroupName: identityResourceGroup,
+            identityName,
+            vaultName: keyVaultName,
+            permissionModel,
+            deployerPrincipalType,
+            certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
+            existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
+            tags: settings.tags,
+        },
+        { providers: [certificateProvider] },
+    );
+    const declared = pools.map(
+        (pool) =>
+            new CertificateRotatingPool(`pool-${pool.name}`, {
+                // A plain name and the account's output: the pool waits for the account and nothing else of it.
+                resourceGroupName: settings.batchAccount.resourceGroup.name,
+                batchAccountName: batchAccount.name,
+                poolName: pool.name,
+                vmSize: pool.vmSize,
+                image: pool.image,
+                identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
+                vaultAccess: vault.identityAccess,
+                certificates: pool.certificates.map((cert) => ({
+                    secretUrl: vault.certificateSecretUrls[cert.name],
+                    resource: vault.createdCertificates[cert.name],
+                })),
+                pollingIntervalSeconds: pool.pollingIntervalSeconds,
+                certificateStoreLocation: pool.certificateStoreLocation,
+                scale: pool.scale,
+            }),
+    );
+    return {
+        poolIdentityClientId: vault.identityClientId,
+        poolIdentityPrincipalId: vault.identityPrincipalId,
+        poolIdentityId: vault.identityId,
+        keyVaultUri: vault.keyVaultUri,
+        certificateSecretUrls: vault.certificateSecretUrls,
+        poolIds: Object.fromEntries(declared.map((pool, index) => [pools[index].name, pool.poolId])),
+    };
+}

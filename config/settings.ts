@@ -3,6 +3,7 @@ import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
 import { ConfigReader, RawConfig } from "./reader";
+import { PoolSettings, readPoolSettings } from "./pools";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
 export const CONFIG_NAMESPACE = "batch-entra";
@@ -17,6 +18,7 @@ export interface Settings {
     readonly clientApp: ClientAppSettings;
     readonly batchAccount: BatchAccountSettings;
     readonly rbac: RbacSettings;
+    readonly pools: PoolSettings;
 }
 
 export interface StackIdentity {
@@ -36,8 +38,9 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
     const batchAccount = readBatchAccountSettings(reader, raw, stack);
     const rbac = readRbacSettings(reader);
+    const pools = readPoolSettings(reader, stack, cloud.name);
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, batchAccount, rbac };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools };
 }
 
 /**

@@ -89,6 +89,33 @@ export const FAKE_STATE: Record<string, StateFactory> = {
     "azure-native:authorization:RoleAssignment": (name, inputs) => ({
         id: `${inputs.scope ?? ""}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? fakeGuid(name)}`,
     }),
+    "azure-native:keyvault:AccessPolicy": (name, inputs) => ({
+        id: armId("Microsoft.KeyVault/vaults", `${inputs.vaultName ?? name}/accessPolicy/${inputs.policy?.objectId ?? name}`, inputs),
+    }),
+    "azure:keyvault/certificate:Certificate": (name, inputs) => {
+        // keyVaultId is an ARM ID ending in the vault name; the data-plane URLs use that name as the host.
+        const vaultName = String(inputs.keyVaultId ?? "vault").split("/").pop();
+        const certificateName = inputs.name ?? name;
+        const version = fakeGuid(`${name}/version`).replace(/-/g, "");
+        const vault = `https://${vaultName}.vault.azure.net`;
+        return {
+            id: `${vault}/certificates/${certificateName}/${version}`,
+            version,
+            secretId: `${vault}/secrets/${certificateName}/${version}`,
+            versionlessSecretId: `${vault}/secrets/${certificateName}`,
+            versionlessId: `${vault}/certificates/${certificateName}`,
+            resourceManagerId: `${inputs.keyVaultId}/certificates/${certificateName}/versions/${version}`,
+            resourceManagerVersionlessId: `${inputs.keyVaultId}/certificates/${certificateName}`,
+            thumbprint: fakeGuid(`${name}/thumbprint`).replace(/-/g, "").toUpperCase().slice(0, 40),
+        };
+    },
+    "azure-native:batch:Pool": (name, inputs) => {
+        const poolName = inputs.poolName ?? name;
+        return {
+            id: armId(`Microsoft.Batch/batchAccounts/${inputs.accountName ?? "account"}/pools`, poolName, inputs),
+            name: poolName,
+        };
+    },
 };
 
 /** Answers to provider functions (data sources), by token. An unknown token fails loudly. */

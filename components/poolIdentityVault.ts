@@ -1,0 +1,246 @@
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as azureKeyVault from "@pulumi/azure/keyvault";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Built-in role GUIDs (Azure built-in roles, Security). */
+export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
+export const KEY_VAULT_CERTIFICATES_OFFICER_ROLE = "a4417e6f-fecd-4de8-b567-7b0420556985";
+
+/** What the pool identity may do under access policies: read the certificate's secret, and see the certificate. */
+export const POOL_IDENTITY_PERMISSIONS = { secrets: ["get", "list"], certificates: ["get", "list"] };
+/** What the deploying identity needs to create, renew-configure and remove certificates under access policies. */
+export const DEPLOYER_PERMISSIONS = { certificates: ["get", "list", "create", "update", "delete", "recover"] };
+
+export interface CertificateToCreate {
+    /** Required. Name in the vault (letters, digits, hyphens). */
+    name: string;
+    /** Required. X.500 subject, e.g. `CN=pool-01`. */
+    subject: string;
+    /** Optional. DNS subject alternative names. Default: none. */
+    dnsNames?: readonly string[];
+    /** Required. Validity in months of each issued version. */
+    validityMonths: number;
+    /**
+     * Required. Days before expiry at which Key Vault issues the next version (AutoRenew lifetime action); less than
+     * the validity. See https://learn.microsoft.com/azure/key-vault/certificates/overview-renew-certificate
+     */
+    daysBeforeExpiry: number;
+    /** Optional. Issuer: `Self` (default), `Unknown`, or an issuer configured in the vault. */
+    issuerName?: string;
+}
+
+export interface ExistingCertificateReference {
+    /** Required. A key identifying it in `certificateSecretUrls`. */
+    name: string;
+    /** Required. Versionless secret URL, e.g. `https://kv.vault.azure.net/secrets/web-tls`. */
+    secretUrl: string;
+    /**
+     * Optional. ARM ID of the vault holding it when that is not this component's vault: the identity is then granted
+     * Key Vault Secrets User on that vault (which must use Azure RBAC). Default: the certificate is in this vault.
+     */
+    keyVaultId?: string;
+}
+
+export interface PoolIdentityVaultArgs {
+    /** Required. Resource group of the vault (the Batch account's group). */
+    resourceGroupName: pulumi.Input<string>;
+    /** Required. Azure region of the identity and the vault. */
+    location: pulumi.Input<string>;
+    /** Optional. Resource group of the identity. Default: `resourceGroupName`. The identity may live in another group. */
+    identityResourceGroupName?: pulumi.Input<string>;
+    /** Required. Name of the user-assigned identity. */
+    identityName: string;
+    /**
+     * Required. Globally unique vault name (3-24 characters).
+     * See https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#vault-name-and-object-name
+     */
+    vaultName: string;
+    /**
+     * Optional. `rbac` (default): Azure RBAC data-plane authorization; `accessPolicy`: vault access policies, as seed
+     * 004 does. See https://learn.microsoft.com/azure/key-vault/general/rbac-migration
+     */
+    permissionModel?: "rbac" | "accessPolicy";
+    /**
+     * Optional. The deploying principal's type, `User` (default) or `ServicePrincipal` (a pipeline): ARM rejects a
+     * role assignment whose principal type does not match (UnmatchedPrincipalType). Used with `rbac` only.
+     */
+    deployerPrincipalType?: "User" | "ServicePrincipal";
+    /** Optional. Certificates the program creates with auto-renewal. Default: none. */
+    certificates?: readonly CertificateToCreate[];
+    /** Optional. Certificates that already exist, referenced by versionless secret URL. Default: none. */
+    existingCertificates?: readonly ExistingCertificateReference[];
+    /** Optional. Tags for the identity and the vault. Default: none. */
+    tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The identity Batch pool nodes present to Key Vault, the vault holding their certificates, the identity's read
+ * access, and the auto-renewing certificates (seed 004, "Create a user-assigned identity" through "Add an access
+ * policy"). The vault keeps soft delete and purge protection on, so a deleted certificate can always be recovered.
+ */
+export class PoolIdentityVault extends pulumi.ComponentResource {
+    public readonly identity: managedidentity.UserAssignedIdentity;
+    public readonly vault: keyvault.Vault;
+    /** The grants that let the pool identity read certificates; a pool must not boot before they exist. */
+    public readonly identityAccess: pulumi.Resource[];
+    /** The certificates created here, by name; pools wait for the ones they observe. */
+    public readonly createdCertificates: Readonly<Record<string, azureKeyVault.Certificate>>;
+    /** Versionless secret URL per certificate name (created and existing): what nodes observe, following renewals. */
+    public readonly certificateSecretUrls: Readonly<Record<string, pulumi.Output<string>>>;
+    public readonly identityClientId: pulumi.Output<string>;
+    public readonly identityPrincipalId: pulumi.Output<string>;
+    public readonly identityId: pulumi.Output<string>;
+    public readonly keyVaultUri: pulumi.Output<string>;
+
+    constructor(name: string, args: PoolIdentityVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("batch-entra:pools:PoolIdentityVault", name, {}, opts);
+
+        const permissionModel = args.permissionModel ?? "rbac";
+        const client = authorization.getClientConfigOutput({ parent: this });
+        const roleDefinition = (roleId: string) =>
+            pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
+
+        this.identity = new managedidentity.UserAssignedIdentity(
+            `${name}-identity`,
+            {
+                resourceName: args.identityName,
+                resourceGroupName: args.identityResourceGroupName ?? args.resourceGroupName,
+                location: args.location,
+                tags: { ...args.tags },
+            },
+            { parent: this },
+        );
+
+        this.vault = new keyvault.Vault(
+            `${name}-vault`,
+            {
+                vaultName: args.vaultName,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                properties: {
+                    tenantId: client.tenantId,
+                    sku: { family: "A", name: "standard" },
+                    enableRbacAuthorization: permissionModel === "rbac",
+                    enableSoftDelete: true,
+                    softDeleteRetentionInDays: 90,
+                    // Irreversible by design: nobody, including this program, can purge a certificate pools depend on.
+                    enablePurgeProtection: true,
+                    // Nodes reach certificates through the Key Vault extension and their own identity, never through
+                    // the VM platform's deployment channels.
+                    enabledForDeployment: false,
+                    enabledForTemplateDeployment: false,
+                    enabledForDiskEncryption: false,
+                },
+                tags: { ...args.tags },
+            },
+            // Access policies are separate AccessPolicy resources; the pulumi-azure-native docs warn that mixing them
+            // with inline policies deletes one or the other.
+            { parent: this, ignoreChanges: ["properties.accessPolicies"] },
+        );
+
+        const grantRead = (suffix: string, scope: pulumi.Input<string>) =>
+            new authorization.RoleAssignment(
+                `${name}-${suffix}`,
+                {
+                    principalId: this.identity.principalId,
+                    // A just-created identity may not have replicated yet; the type spares ARM the directory lookup.
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: roleDefinition(KEY_VAULT_SECRETS_USER_ROLE),
+                    // The extension docs require this role at vault scope; the vault holds only these pools' certificates.
+                    scope,
+                },
+                { parent: this, deleteBeforeReplace: true },
+            );
+
+        let deployerAccess: pulumi.Resource;
+        this.identityAccess = [];
+        if (permissionModel === "rbac") {
+            this.identityAccess.push(grantRead("identity-secrets-user", this.vault.id));
+            deployerAccess = new authorization.RoleAssignment(
+                `${name}-deployer-certificates-officer`,
+                {
+                    principalId: client.objectId,
+                    principalType: args.deployerPrincipalType ?? "User",
+                    roleDefinitionId: roleDefinition(KEY_VAULT_CERTIFICATES_OFFICER_ROLE),
+                    scope: this.vault.id,
+                },
+                { parent: this, deleteBeforeReplace: true },
+            );
+        } else {
+            this.identityAccess.push(
+                new keyvault.AccessPolicy(
+                    `${name}-identity-policy`,
+                    {
+                        resourceGroupName: args.resourceGroupName,
+                        vaultName: this.vault.name,
+                        policy: { tenantId: client.tenantId, objectId: this.identity.principalId, permissions: POOL_IDENTITY_PERMISSIONS },
+                    },
+                    { parent: this },
+                ),
+            );
+            deployerAccess = new keyvault.AccessPolicy(
+                `${name}-deployer-policy`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    vaultName: this.vault.name,
+                    policy: { tenantId: client.tenantId, objectId: client.objectId, permissions: DEPLOYER_PERMISSIONS },
+                },
+                { parent: this },
+            );
+        }
+
+        const foreignVaults = [...new Set((args.existingCertificates ?? []).flatMap((cert) => (cert.keyVaultId ? [cert.keyVaultId] : [])))];
+        foreignVaults.forEach((vaultId, index) => this.identityAccess.push(grantRead(`identity-secrets-user-external-${index}`, vaultId)));
+
+        const created: Record<string, azureKeyVault.Certificate> = {};
+        const urls: Record<string, pulumi.Output<string>> = {};
+        for (const certificate of args.certificates ?? []) {
+            created[certificate.name] = new azureKeyVault.Certificate(
+                `${name}-${certificate.name}`,
+                {
+                    name: certificate.name,
+                    keyVaultId: this.vault.id,
+                    certificatePolicy: {
+                        issuerParameters: { name: certificate.issuerName ?? "Self" },
+                        // Exportable so the secret carries the private key the nodes need; a fresh key per renewal.
+                        keyProperties: { keyType: "RSA", keySize: 2048, exportable: true, reuseKey: false },
+                        // PKCS #12 is the format both the Linux and the Windows extension install.
+                        secretProperties: { contentType: "application/x-pkcs12" },
+                        lifetimeActions: [{ action: { actionType: "AutoRenew" }, trigger: { daysBeforeExpiry: certificate.daysBeforeExpiry } }],
+                        x509CertificateProperties: {
+                            subject: certificate.subject,
+                            validityInMonths: certificate.validityMonths,
+                            keyUsages: ["digitalSignature", "keyEncipherment"],
+                            extendedKeyUsages: ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"],
+                            subjectAlternativeNames: certificate.dnsNames?.length ? { dnsNames: [...certificate.dnsNames] } : undefined,
+                        },
+                    },
+                    tags: { ...args.tags },
+                },
+                // The data-plane call fails with 403 until the deployer's grant exists.
+                { parent: this, dependsOn: [deployerAccess] },
+            );
+            urls[certificate.name] = created[certificate.name].versionlessSecretId;
+        }
+        for (const existing of args.existingCertificates ?? []) {
+            urls[existing.name] = pulumi.output(existing.secretUrl);
+        }
+        this.createdCertificates = created;
+        this.certificateSecretUrls = urls;
+
+        this.identityClientId = this.identity.clientId;
+        this.identityPrincipalId = this.identity.principalId;
+        this.identityId = this.identity.id;
+        this.keyVaultUri = this.vault.properties.apply((properties) => properties.vaultUri ?? "");
+
+        this.registerOutputs({
+            identityClientId: this.identityClientId,
+            identityPrincipalId: this.identityPrincipalId,
+            identityId: this.identityId,
+            keyVaultUri: this.keyVaultUri,
+            certificateSecretUrls: this.certificateSecretUrls,
+        });
+    }
+}
