@@ -3,6 +3,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
+import { stableGuid } from "../config/naming";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -150,6 +151,8 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     roleDefinitionId: roleDefinition(KEY_VAULT_SECRETS_USER_ROLE),
                     // The extension docs require this role at vault scope; the vault holds only these pools' certificates.
                     scope,
+                    // Named from what it grants, so a re-run never asks ARM for a second, randomly named copy.
+                    roleAssignmentName: pulumi.output(scope).apply((id) => stableGuid(id, KEY_VAULT_SECRETS_USER_ROLE, `${name}-${suffix}`)),
                 },
                 { parent: this, deleteBeforeReplace: true },
             );
@@ -165,6 +168,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     principalType: args.deployerPrincipalType ?? "User",
                     roleDefinitionId: roleDefinition(KEY_VAULT_CERTIFICATES_OFFICER_ROLE),
                     scope: this.vault.id,
+                    roleAssignmentName: this.vault.id.apply((id) => stableGuid(id, KEY_VAULT_CERTIFICATES_OFFICER_ROLE, `${name}-deployer`)),
                 },
                 { parent: this, deleteBeforeReplace: true },
             );

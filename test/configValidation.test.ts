@@ -40,7 +40,12 @@ describe("stack configuration is validated before any resource is declared", () 
         try {
             readSettings(
                 {
-                    get: (key) => ({ [`${CONFIG_NAMESPACE}:cloud`]: "mars", [`${CONFIG_NAMESPACE}:clientSecretLifetimeDays`]: "1000" })[key],
+                    get: (key) =>
+                        ({
+                            "azure-native:location": "westeurope",
+                            [`${CONFIG_NAMESPACE}:cloud`]: "mars",
+                            [`${CONFIG_NAMESPACE}:clientSecretLifetimeDays`]: "1000",
+                        })[key],
                     keys: () => [`${CONFIG_NAMESPACE}:cloud`, `${CONFIG_NAMESPACE}:clientSecretLifetimeDays`],
                 },
                 { projectName: "batch-entra", stackName: "dev" },
