@@ -198,15 +198,18 @@ function errorTexts(error: unknown, depth = 0): string[] {
     return [...own, ...errorTexts(record.cause, depth + 1)];
 }
 
+/** The socket or TLS error code under a failed request (fetch wraps it as the cause of "fetch failed"). */
 function networkProblem(error: unknown): string | undefined {
+    let innermostMessage: string | undefined;
     for (let current = error, depth = 0; current && typeof current === "object" && depth < 6; depth++) {
-        const code = (current as { code?: unknown }).code;
+        const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
         if (typeof code === "string" && /^(E[A-Z_]+|UNABLE_TO_|CERT_|DEPTH_ZERO|SELF_SIGNED)/.test(code)) {
             return code;
         }
-        current = (current as { cause?: unknown }).cause;
+        if (typeof message === "string") innermostMessage = message;
+        current = cause;
     }
-    return undefined;
+    return innermostMessage;
 }
 
 function firstLine(text: string | undefined): string | undefined {
