@@ -168,6 +168,43 @@ export function batchError(status: number, code: string, message: string, detail
     };
 }
 
+/** Entra ID answering a correct client-credentials request; `tokenAnswer` replaces the token endpoint's answer. */
+export function serveClientCredentials(
+    entra: FakeHttpsServer,
+    options: { tokenAnswer?: (request: RecordedRequest) => FakeAnswer; expiresIn?: number } = {},
+): void {
+    const expiresIn = options.expiresIn ?? 3599;
+    let issuedTokens = 0;
+    entra.route = (request) => {
+        if (request.method === "GET" && request.path === `/${TENANT_ID}/v2.0/.well-known/openid-configuration`) {
+            return openIdConfiguration(entra.url, TENANT_ID);
+        }
+        if (request.method === "POST" && request.path === `/${TENANT_ID}/oauth2/v2.0/token`) {
+            if (options.tokenAnswer) return options.tokenAnswer(request);
+            issuedTokens++;
+            return {
+                status: 200,
+                body: {
+                    token_type: "Bearer",
+                    expires_in: expiresIn,
+                    ext_expires_in: expiresIn,
+                    access_token: fakeAccessToken({ aud: "https://batch.core.windows.net/", tid: TENANT_ID, appid: CLIENT_ID, n: issuedTokens }),
+                },
+            };
+        }
+        return undefined;
+    };
+}
+
+/** A Batch account with two jobs and one pool, unless `jobs` or `pools` give another answer. */
+export function serveBatchLists(batch: FakeHttpsServer, answers: { jobs?: FakeAnswer; pools?: FakeAnswer } = {}): void {
+    batch.route = (request) => {
+        if (request.path === "/jobs") return answers.jobs ?? { status: 200, body: { value: [{ id: "job-1" }, { id: "job-2" }] } };
+        if (request.path === "/pools") return answers.pools ?? { status: 200, body: { value: [{ id: "pool-1" }] } };
+        return undefined;
+    };
+}
+
 export interface VerifyRun {
     readonly code: number | null;
     readonly stdout: string;

@@ -11,9 +11,9 @@ import {
     batchError,
     createTestCa,
     entraError,
-    fakeAccessToken,
-    openIdConfiguration,
     runVerify,
+    serveBatchLists,
+    serveClientCredentials,
 } from "./verifyFakes";
 
 /**
@@ -63,37 +63,12 @@ async function unusedLoopbackPort(): Promise<number> {
     return port;
 }
 
-let issuedTokens = 0;
-
-/** Entra ID as it answers a correct client-credentials request; `tokenAnswer` replaces the token endpoint's answer. */
-function serveEntra(tokenAnswer?: (request: RecordedRequest) => FakeAnswer, expiresIn = 3599): void {
-    entra.route = (request) => {
-        if (request.method === "GET" && request.path === `/${TENANT_ID}/v2.0/.well-known/openid-configuration`) {
-            return openIdConfiguration(entra.url, TENANT_ID);
-        }
-        if (request.method === "POST" && request.path === `/${TENANT_ID}/oauth2/v2.0/token`) {
-            if (tokenAnswer) return tokenAnswer(request);
-            issuedTokens++;
-            return {
-                status: 200,
-                body: {
-                    token_type: "Bearer",
-                    expires_in: expiresIn,
-                    ext_expires_in: expiresIn,
-                    access_token: fakeAccessToken({ aud: BATCH_RESOURCE, tid: TENANT_ID, appid: CLIENT_ID, n: issuedTokens }),
-                },
-            };
-        }
-        return undefined;
-    };
+function serveEntra(tokenAnswer?: (request: RecordedRequest) => FakeAnswer, expiresIn?: number): void {
+    serveClientCredentials(entra, { tokenAnswer, expiresIn });
 }
 
-function serveBatch(pools: FakeAnswer = { status: 200, body: { value: [{ id: "pool-1" }] } }, jobs?: FakeAnswer): void {
-    batch.route = (request) => {
-        if (request.path === "/jobs") return jobs ?? { status: 200, body: { value: [{ id: "job-1" }, { id: "job-2" }] } };
-        if (request.path === "/pools") return pools;
-        return undefined;
-    };
+function serveBatch(pools?: FakeAnswer, jobs?: FakeAnswer): void {
+    serveBatchLists(batch, { pools, jobs });
 }
 
 function tokenRequests(): RecordedRequest[] {
