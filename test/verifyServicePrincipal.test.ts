@@ -212,12 +212,15 @@ describe("each failure is mapped to its cause and fix, and exits non-zero", () =
 
     test("403 from Batch on jobs: no role yet or still replicating; account keys are no way around it", async () => {
         serveEntra();
-        serveBatch(undefined, batchError(403, "AuthorizationFailure", "This request is not authorized to perform this operation."));
+        const refused = batchError(403, "AuthorizationFailure", "This request is not authorized to perform this operation.");
+        serveBatch(refused, refused);
 
         const run = await runVerify([], environment(), ca);
 
         expect(run.code).toBe(1);
         expect(run.stdout).toMatch(/\[FAIL\] List jobs/);
+        // Pools refused as well: with no role at all that is no job-submitter's choice, so it fails too.
+        expect(run.stdout).toMatch(/\[FAIL\] List pools/);
         expect(run.stdout).toContain("no role on this Batch account that allows this call, or the role assignment is new and still replicating");
         expect(run.stdout).toContain("wait up to 10 minutes and retry");
         expect(run.stdout).toContain("shared-key authentication disabled");

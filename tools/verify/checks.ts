@@ -61,11 +61,13 @@ export async function runChecks(inputs: VerifyInputs, options: VerifyOptions, pr
     }
     record({ title: signInTitle, status: "pass", detail: describeToken(firstToken.token) });
 
-    const jobs = await listWithFreshToken(credential, scope, entraErrors, inputs, "jobs", options.apiVersion);
-    record(jobsStep(jobs, inputs, scope));
+    const jobs = jobsStep(await listWithFreshToken(credential, scope, entraErrors, inputs, "jobs", options.apiVersion), inputs, scope);
+    record(jobs);
 
+    // A 403 on pools is the role's choice only when the same identity could list jobs; otherwise it has no role yet.
+    const poolsMayBeRefused = !options.requirePools && jobs.status === "pass";
     const pools = await listWithFreshToken(credential, scope, entraErrors, inputs, "pools", options.apiVersion);
-    record(poolsStep(pools, inputs, scope, options.requirePools));
+    record(poolsStep(pools, inputs, scope, poolsMayBeRefused));
     return results;
 }
 
@@ -98,12 +100,12 @@ function jobsStep(outcome: ListOutcome, inputs: VerifyInputs, scope: string): St
     return { title, status: "fail", diagnosis: diagnoseBatchFailure(result, inputs.batchAccountUrl, scope) };
 }
 
-function poolsStep(outcome: ListOutcome, inputs: VerifyInputs, scope: string, requirePools: boolean): StepResult {
+function poolsStep(outcome: ListOutcome, inputs: VerifyInputs, scope: string, mayBeRefused: boolean): StepResult {
     const title = listTitles(inputs)[1];
     if (outcome.kind === "token-error") return { title, status: "fail", diagnosis: outcome.diagnosis };
     const { result } = outcome;
     if (result.ok) return { title, status: "pass", detail: countText(result.count, result.more, "pool") };
-    if (result.status === 403 && !requirePools) {
+    if (result.status === 403 && mayBeRefused) {
         return {
             title,
             status: "not-allowed",
