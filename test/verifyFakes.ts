@@ -1,5 +1,4 @@
-import { spawn } from "child_process";
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
 import { AddressInfo } from "net";
