@@ -195,7 +195,7 @@ async function guarded(
     } catch (error) {
         if (error instanceof UnknownValueError) {
             violations.push({
-                ...violation(policy, "advisory", `can't run policy '${policy.name}' during preview: ${(error as Error).message}`, resource),
+                ...violation(policy, "advisory", `can't run policy '${policy.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(error as Error).message}`, resource),
                 remediation: undefined,
             });
         } else if (!(error instanceof NotApplicable)) {
@@ -226,7 +226,7 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
 }
 
 function resourceArgs(resource: DeclaredResource, getConfig: <T extends object>() => T): ResourceValidationArgs {
-    const props = unknownCheckingProxy(structuredClone(resource.inputs));
+    const props = unknownCheckingProxy(plainCopy(resource.inputs));
     return {
         type: resource.type,
         props,
@@ -249,7 +249,7 @@ function stackResources(resources: readonly DeclaredResource[]): PolicyResource[
     const byUrn = new Map<string, PolicyResource>();
     for (const resource of resources) {
         const outputs = resource.custom ? outputsOf(resource) : resource.inputs;
-        const props = unknownCheckingProxy(structuredClone(outputs));
+        const props = unknownCheckingProxy(plainCopy(outputs));
         byUrn.set(resource.urn, {
             type: resource.type,
             props,
@@ -273,4 +273,18 @@ function stackResources(resources: readonly DeclaredResource[]): PolicyResource[
 function outputsOf(resource: DeclaredResource): Record<string, unknown> {
     const { id, state } = fakeState(resource.type, resource.name, resource.inputs);
     return { ...state, id };
+}
+
+/**
+ * A deep copy made of this realm's objects and arrays. The unknown-value proxy only wraps values that are
+ * `instanceof Object`, which fails for objects built in another realm (structuredClone under jest's vm context).
+ */
+function plainCopy<T>(value: T): T {
+    if (Array.isArray(value)) {
+        return value.map((item) => plainCopy(item)) as T;
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainCopy(item)])) as T;
+    }
+    return value;
 }
