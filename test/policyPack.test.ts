@@ -101,7 +101,7 @@ describe("unknown values during preview", () => {
             // Every checked type has at least one policy that reads an input, so the unknown must have been hit.
             expect(report.violations.length).toBeGreaterThan(0);
             for (const violation of report.violations) {
-                expect(violation.message).toMatch(/^can't run policy '.*' from policy pack 'batch-entra-guardrails' during preview: \w+ value at \.\w+ can't be known during preview$/);
+                expect(violation.message).toMatch(/^can't run policy '.*' from policy pack 'batch-entra-guardrails@v0\.1\.0' during preview: \w+ value at \.\w+ can't be known during preview$/);
             }
         }
     });
@@ -109,7 +109,7 @@ describe("unknown values during preview", () => {
     test("an unknown end date counts as set: the secret is checked again when the update resolves it", async () => {
         const report = await evaluatePolicies([declared("azuread:index/applicationPassword:ApplicationPassword", "secret", { endDate: UNKNOWN })]);
         expect(report.violations.map((violation) => [violation.enforcement, violation.message])).toEqual([
-            ["advisory", "can't run policy 'client-secret-expiry' from policy pack 'batch-entra-guardrails' during preview: string value at .endDate can't be known during preview"],
+            ["advisory", "can't run policy 'client-secret-expiry' from policy pack 'batch-entra-guardrails@v0.1.0' during preview: string value at .endDate can't be known during preview"],
         ]);
     });
 

@@ -14,6 +14,9 @@ import { POLICY_PACK_NAME, policies as packPolicies } from "../policies/policies
 import { FAKE_NOW, fakeState } from "./fakeCloud";
 import { DeclaredResource } from "./offlineRuntime";
 
+/** How the policy server names the pack in its messages: `<name>@v<version of policies/package.json>`. */
+const PACK_LABEL = `${POLICY_PACK_NAME}@v${(require("../policies/package.json") as { version: string }).version}`;
+
 /** The enforcement level policies/index.ts gives the pack; a policy without its own level gets this one. */
 const PACK_ENFORCEMENT: EnforcementLevel = "mandatory";
 
@@ -195,7 +198,7 @@ async function guarded(
     } catch (error) {
         if (error instanceof UnknownValueError) {
             violations.push({
-                ...violation(policy, "advisory", `can't run policy '${policy.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(error as Error).message}`, resource),
+                ...violation(policy, "advisory", `can't run policy '${policy.name}' from policy pack '${PACK_LABEL}' during preview: ${(error as Error).message}`, resource),
                 remediation: undefined,
             });
         } else if (!(error instanceof NotApplicable)) {
