@@ -178,6 +178,7 @@ describe("npm run plan", () => {
         expect(printed).toContain("resource: azuread:index/applicationPassword:ApplicationPassword  batch-client-secret");
         expect(printed).toContain("lives 180 days (endDate 2026-06-30T00:00:00Z, measured from referenceDate 2026-01-01T00:00:00Z), longer than the 90-day limit.");
         expect(printed).toMatch(/remediation: Give the secret an endDate/);
+        expect(printed).toContain("1 mandatory policy violation(s); `pulumi preview --policy-pack policies` would fail too:");
     });
 
     test("a policy config naming a policy the pack does not have is a usage error", async () => {

@@ -4,7 +4,7 @@ import { ConfigValidationError } from "../config/problems";
 import { OfflineProgramError, runOffline } from "./offlineRuntime";
 import { buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
-import { evaluatePolicies, hasMandatoryViolation, loadPolicyConfig, offlinePolicyConfig, renderPolicyReport } from "./policyRunner";
+import { evaluatePolicies, hasMandatoryViolation, loadPolicyConfig, offlinePolicyConfig, renderPolicyReport, summarizeMandatory } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>]
@@ -91,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const policyReport = await evaluatePolicies(run.resources, { config: policyConfig });
         console.log(`\n${renderPolicyReport(policyReport)}`);
         if (hasMandatoryViolation(policyReport)) {
-            console.error("Mandatory policy violations: `pulumi preview --policy-pack policies` would fail too.");
+            console.error(summarizeMandatory(policyReport));
             return 3;
         }
         return 0;

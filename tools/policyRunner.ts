@@ -128,6 +128,14 @@ export function hasMandatoryViolation(report: PolicyReport): boolean {
     return report.violations.some((entry) => entry.enforcement === "mandatory");
 }
 
+/** One line per mandatory violation (policy and resource), for stderr, where CI logs show it. */
+export function summarizeMandatory(report: PolicyReport): string {
+    const lines = report.violations
+        .filter((entry) => entry.enforcement === "mandatory")
+        .map((entry) => `  ${entry.policy}: ${entry.resourceType ? `${entry.resourceType} ${entry.resourceName}` : entry.urn ?? "stack"}: ${entry.message}`);
+    return [`${lines.length} mandatory policy violation(s); \`pulumi preview --policy-pack policies\` would fail too:`, ...lines].join("\n");
+}
+
 /** The report as text: one block per violation with the resource, the message and what to do about it. */
 export function renderPolicyReport(report: PolicyReport): string {
     const lines = [`Policies: ${POLICY_PACK_NAME} (${report.policyCount} policies over ${report.resourceCount} resources, offline)`];
