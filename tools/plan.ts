@@ -4,6 +4,7 @@ import { ConfigValidationError } from "../config/problems";
 import { OfflineProgramError, runOffline } from "./offlineRuntime";
 import { buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
+import { evaluatePolicies, hasMandatoryViolation, loadPolicyConfig, offlinePolicyConfig, renderPolicyReport, summarizeMandatory } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>]
@@ -15,14 +16,20 @@ no Azure credentials and no network. IDs, client IDs and timestamps are placehol
   --stack <name>       stack whose Pulumi.<name>.yaml to read (default: dev)
   --stack-file <path>  read this stack file instead of Pulumi.<stack>.yaml
   --json <path>        also write the plan as JSON (no secret values) to <path>
+  --policy-config <path>  policy pack config (the JSON file \`pulumi preview --policy-pack-config\` takes)
   --help               show this text
 
-Exit status: 0 when the plan was built, 1 when the configuration is invalid, 2 on a usage error.`;
+After the tree, the policy pack in policies/ is evaluated over every declared resource; each violation is printed
+with its resource and remediation.
+
+Exit status: 0 when the plan was built, 1 when the configuration is invalid, 2 on a usage error,
+3 when a mandatory policy is violated.`;
 
 interface PlanArguments {
     stack: string;
     stackFile?: string;
     json?: string;
+    policyConfig?: string;
 }
 
 function parseArguments(argv: readonly string[]): PlanArguments | "help" {
@@ -33,7 +40,7 @@ function parseArguments(argv: readonly string[]): PlanArguments | "help" {
         if (flag === "--help" || flag === "-h") {
             return "help";
         }
-        if (!["--stack", "--stack-file", "--json"].includes(flag)) {
+        if (!["--stack", "--stack-file", "--json", "--policy-config"].includes(flag)) {
             throw new UsageError(`unknown argument "${flag}"`);
         }
         if (value === undefined || value.startsWith("--")) {
@@ -42,6 +49,7 @@ function parseArguments(argv: readonly string[]): PlanArguments | "help" {
         if (flag === "--stack") parsed.stack = value;
         if (flag === "--stack-file") parsed.stackFile = value;
         if (flag === "--json") parsed.json = value;
+        if (flag === "--policy-config") parsed.policyConfig = value;
         i++;
     }
     return parsed;
@@ -63,8 +71,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const projectDir = path.resolve(__dirname, "..");
     let stackConfig;
+    let policyConfig;
     try {
         stackConfig = loadStackConfig(projectDir, args.stack, args.stackFile);
+        policyConfig = offlinePolicyConfig(args.policyConfig ? loadPolicyConfig(args.policyConfig) : {});
     } catch (error) {
         console.error((error as Error).message);
         return 2;
@@ -77,6 +87,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (args.json) {
             fs.writeFileSync(args.json, `${JSON.stringify(plan, null, 2)}\n`);
             console.log(`\nPlan written to ${args.json}`);
+        }
+        const policyReport = await evaluatePolicies(run.resources, { config: policyConfig });
+        console.log(`\n${renderPolicyReport(policyReport)}`);
+        if (hasMandatoryViolation(policyReport)) {
+            console.error(summarizeMandatory(policyReport));
+            return 3;
         }
         return 0;
     } catch (error) {

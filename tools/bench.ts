@@ -1,0 +1,246 @@
+import { spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { ConfigValidationError } from "../config/problems";
+import { CONFIG_NAMESPACE } from "../config/settings";
+import { fakeGuid } from "./fakeCloud";
+import { DeclaredResource, OfflineProgramError, runOffline } from "./offlineRuntime";
+import { buildPlan } from "./planModel";
+import { renderPlanText } from "./planText";
+import { evaluatePolicies, offlinePolicyConfig } from "./policyRunner";
+import { loadStackConfig } from "./stackConfig";
+
+const USAGE = `Usage: npm run bench [-- --scenario example|large]
+
+Measures the offline plan and the policy pack for the example stack (Pulumi.dev.yaml) and for a large synthetic
+stack (500 principals in roleAssignments, 20 minimal pools). Each scenario runs in a fresh child process so its
+peak memory is its own. Not a test: it prints figures and whether they meet the targets.`;
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+const MB = 1024 * 1024;
+/** Marks the child's result line on stdout, so program output can never be mistaken for it. */
+const RESULT_MARKER = "BENCH-RESULT ";
+
+type ScenarioName = "example" | "large";
+
+interface Target {
+    readonly maxSeconds: number;
+    readonly maxMemoryMb?: number;
+}
+
+const TARGETS: Record<ScenarioName, Target> = {
+    example: { maxSeconds: 10 },
+    large: { maxSeconds: 30, maxMemoryMb: 1024 },
+};
+
+/** What one child process measured. */
+interface Measurement {
+    readonly scenario: ScenarioName;
+    readonly rejected?: string;
+    readonly resources?: number;
+    readonly customResources?: number;
+    readonly longestChain?: readonly string[];
+    readonly planMs?: number;
+    readonly policyMs?: number;
+    readonly mandatoryViolations?: number;
+    readonly advisoryViolations?: number;
+    readonly peakMemoryMb?: number;
+}
+
+export interface SyntheticSize {
+    readonly principals: number;
+    readonly pools: number;
+}
+
+/** Role tokens of the roleAssignments contract, assigned round-robin to the synthetic principals. */
+const ROLE_TOKENS = [
+    "JobSubmitter",
+    "AzureBatchJobSubmitter",
+    "AzureBatchAccountReader",
+    "AzureBatchAccountContributor",
+    "AzureBatchDataContributor",
+    "Contributor",
+    "Reader",
+];
+const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"];
+
+/**
+ * The large stack: the example stack plus `principals` role assignments and `pools` minimal pools, using the
+ * `roleAssignments` and `pools` keys of the cross-issue contract. Adjust here when those keys change shape.
+ */
+export function syntheticLargeStack(base: Record<string, string>, size: SyntheticSize = { principals: 500, pools: 20 }): Record<string, string> {
+    const roleAssignments = Array.from({ length: size.principals }, (_, index) => ({
+        principalId: fakeGuid(`bench-principal-${index}`),
+        principalType: PRINCIPAL_TYPES[index % PRINCIPAL_TYPES.length],
+        role: ROLE_TOKENS[index % ROLE_TOKENS.length],
+    }));
+    const pools = Array.from({ length: size.pools }, (_, index) => ({
+        name: `pool-${String(index + 1).padStart(2, "0")}`,
+        vmSize: "Standard_D2s_v5",
+    }));
+    return {
+        ...base,
+        [`${CONFIG_NAMESPACE}:roleAssignments`]: JSON.stringify(roleAssignments),
+        [`${CONFIG_NAMESPACE}:pools`]: JSON.stringify(pools),
+    };
+}
+
+/**
+ * The longest chain of resources that wait on each other, first to last: the critical path of `pulumi up`, since
+ * each link can only start when the one before it is created.
+ */
+export function longestChain(resources: readonly DeclaredResource[]): string[] {
+    const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+    const memo = new Map<string, string[]>();
+    const chainEndingAt = (urn: string): string[] => {
+        const known = memo.get(urn);
+        if (known) {
+            return known;
+        }
+        const resource = byUrn.get(urn);
+        if (!resource) {
+            return [];
+        }
+        let longest: string[] = [];
+        for (const dependency of resource.dependencies) {
+            const candidate = chainEndingAt(dependency);
+            if (candidate.length > longest.length) {
+                longest = candidate;
+            }
+        }
+        const chain = [...longest, resource.name];
+        memo.set(urn, chain);
+        return chain;
+    };
+    return resources.reduce<string[]>((best, resource) => {
+        const chain = chainEndingAt(resource.urn);
+        return chain.length > best.length ? chain : best;
+    }, []);
+}
+
+async function measure(scenario: ScenarioName): Promise<Measurement> {
+    const example = loadStackConfig(PROJECT_DIR, "dev");
+    const config = scenario === "example" ? example.config : syntheticLargeStack(example.config);
+    const planStarted = process.hrtime.bigint();
+    let run;
+    try {
+        run = await runOffline({ config, project: example.project, stack: example.stack });
+    } catch (error) {
+        const cause = error instanceof OfflineProgramError ? error.cause : error;
+        if (cause instanceof ConfigValidationError) {
+            return { scenario, rejected: cause.message };
+        }
+        throw cause;
+    }
+    renderPlanText(buildPlan(run, example.project, example.stack));
+    const planMs = Number(process.hrtime.bigint() - planStarted) / 1e6;
+    const report = await evaluatePolicies(run.resources, { config: offlinePolicyConfig() });
+    const mandatory = report.violations.filter((violation) => violation.enforcement === "mandatory").length;
+    return {
+        scenario,
+        resources: run.resources.length,
+        customResources: run.resources.filter((resource) => resource.custom).length,
+        longestChain: longestChain(run.resources),
+        planMs,
+        policyMs: report.elapsedMs,
+        mandatoryViolations: mandatory,
+        advisoryViolations: report.violations.length - mandatory,
+        // resourceUsage reports kilobytes.
+        peakMemoryMb: (process.resourceUsage().maxRSS * 1024) / MB,
+    };
+}
+
+function runChild(scenario: ScenarioName): { measurement?: Measurement; wallMs: number; failure?: string } {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--child", scenario], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        maxBuffer: 64 * MB,
+    });
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const line = child.stdout.split("\n").find((candidate) => candidate.startsWith(RESULT_MARKER));
+    if (child.status !== 0 || !line) {
+        return { wallMs, failure: `exit ${child.status}: ${child.stderr.trim().split("\n").slice(-5).join("\n")}` };
+    }
+    return { measurement: JSON.parse(line.slice(RESULT_MARKER.length)) as Measurement, wallMs };
+}
+
+function seconds(ms: number): string {
+    return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function report(scenario: ScenarioName, result: ReturnType<typeof runChild>): boolean {
+    const target = TARGETS[scenario];
+    console.log(`\n${scenario} stack`);
+    if (result.failure) {
+        console.log(`    FAILED: ${result.failure}`);
+        return false;
+    }
+    const measured = result.measurement as Measurement;
+    if (measured.rejected) {
+        console.log(
+            "    NOT MEASURED: the program's validation rejected the synthetic configuration. The large stack uses the\n" +
+                "    roleAssignments and pools keys (issues 3 and 4); until they are merged, or if their shape changed, adjust\n" +
+                "    syntheticLargeStack in tools/bench.ts. Validation said:\n" +
+                measured.rejected
+                    .split("\n")
+                    .slice(0, 8)
+                    .map((line) => `        ${line}`)
+                    .join("\n"),
+        );
+        return false;
+    }
+    const chain = measured.longestChain ?? [];
+    const total = (measured.planMs ?? 0) + (measured.policyMs ?? 0);
+    const withinTime = result.wallMs / 1000 < target.maxSeconds;
+    const withinMemory = target.maxMemoryMb === undefined || (measured.peakMemoryMb ?? Infinity) < target.maxMemoryMb;
+    console.log(
+        [
+            `    resources declared:   ${measured.resources} (${measured.customResources} cloud resources, the rest components)`,
+            `    longest wait chain:   ${chain.length} (${chain.join(" -> ")})`,
+            `    plan wall time:       ${seconds(measured.planMs ?? 0)}`,
+            `    policy time:          ${seconds(measured.policyMs ?? 0)} (${measured.mandatoryViolations} mandatory, ${measured.advisoryViolations} advisory violations)`,
+            `    plan + policies:      ${seconds(total)}; whole process incl. start-up: ${seconds(result.wallMs)}`,
+            `    peak memory (RSS):    ${(measured.peakMemoryMb ?? 0).toFixed(0)} MB`,
+            `    target:               < ${target.maxSeconds} s${target.maxMemoryMb ? `, < ${target.maxMemoryMb} MB` : ""}: ` +
+                (withinTime && withinMemory ? "met" : "MISSED"),
+        ].join("\n"),
+    );
+    return withinTime && withinMemory;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        console.log(USAGE);
+        return 0;
+    }
+    const childIndex = argv.indexOf("--child");
+    if (childIndex >= 0) {
+        const measurement = await measure(argv[childIndex + 1] as ScenarioName);
+        console.log(`${RESULT_MARKER}${JSON.stringify(measurement)}`);
+        return 0;
+    }
+    const scenarioIndex = argv.indexOf("--scenario");
+    const requested = scenarioIndex >= 0 ? argv[scenarioIndex + 1] : undefined;
+    if (requested !== undefined && !(requested in TARGETS)) {
+        console.error(`unknown scenario "${requested}"\n\n${USAGE}`);
+        return 2;
+    }
+    const scenarios = requested ? [requested as ScenarioName] : (Object.keys(TARGETS) as ScenarioName[]);
+    console.log(`batch-entra benchmark on Node ${process.version}, ${os.cpus().length} CPUs`);
+    let allMet = true;
+    for (const scenario of scenarios) {
+        allMet = report(scenario, runChild(scenario)) && allMet;
+    }
+    return allMet ? 0 : 1;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}
