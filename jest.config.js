@@ -5,4 +5,6 @@ module.exports = {
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     testTimeout: 30000,
+    // Most suites wait on the mock runtime or on child processes, so both cores pay off even on a 2-core machine.
+    maxWorkers: 2,
 };
