@@ -2,6 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { BatchClientApp } from "./components/batchClientApp";
+import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
 import { pulumiRawConfig, readSettings } from "./config/settings";
 
@@ -16,10 +17,22 @@ export = async () => {
     });
     const { cloud } = settings;
 
+    // The deploy identity must own the client app before CI takes over, so the bootstrap run creates it first.
+    const pipeline = settings.pipeline.enabled
+        ? new PipelineIdentity("pipeline", {
+              repository: settings.pipeline.repository,
+              deployEnvironments: settings.pipeline.deployEnvironments,
+              displayNamePrefix: settings.clientApp.displayName,
+              resourceGroupId: pulumi.interpolate`/subscriptions/${authorization.getClientConfigOutput().subscriptionId}/resourceGroups/${settings.pipeline.resourceGroupName}`,
+              assignableRoleDefinitionIds: PROGRAM_ASSIGNED_BUILT_IN_ROLES,
+              owners: settings.pipeline.owners,
+          })
+        : undefined;
+
     const clientApp = new BatchClientApp("batch-client", {
         displayName: settings.clientApp.displayName,
         signInAudience: settings.clientApp.signInAudience,
-        owners: settings.clientApp.owners,
+        owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...settings.clientApp.owners, id]) : settings.clientApp.owners,
         redirectUris: settings.clientApp.redirectUris,
         allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
         grantAdminConsent: settings.clientApp.grantAdminConsent,
@@ -55,5 +68,14 @@ export = async () => {
             galleryEndpointUrl: cloud.gallery,
             managementEndpointUrl: cloud.management,
         }),
+        // What the workflows' repository variables need (docs/run-from-ci.md).
+        ...(pipeline
+            ? {
+                  pipelinePreviewClientId: pipeline.previewClientId,
+                  pipelineDeployClientId: pipeline.deployClientId,
+                  pipelineTenantId: tenantId,
+                  pipelineSubscriptionId: subscriptionId,
+              }
+            : {}),
     };
 };

@@ -1,5 +1,6 @@
 import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
 import { ClientAppSettings, readClientAppSettings } from "./clientApp";
+import { PipelineSettings, readPipelineSettings } from "./pipeline";
 import { ConfigReader, RawConfig } from "./reader";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
@@ -13,6 +14,7 @@ export interface Settings {
     /** Tags put on every Azure resource that takes them. */
     readonly tags: Readonly<Record<string, string>>;
     readonly clientApp: ClientAppSettings;
+    readonly pipeline: PipelineSettings;
 }
 
 export interface StackIdentity {
@@ -30,8 +32,9 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
+    const pipeline = readPipelineSettings(reader, stack.stackName);
     reader.finish();
-    return { ...stack, cloud, tags, clientApp };
+    return { ...stack, cloud, tags, clientApp, pipeline };
 }
 
 /**
