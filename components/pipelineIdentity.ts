@@ -94,19 +94,13 @@ export class PipelineIdentity extends pulumi.ComponentResource {
     public readonly deployServicePrincipalObjectId: pulumi.Output<string>;
 
     constructor(name: string, args: PipelineIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything is declared: a privileged role here would let the pipeline grant itself anything.
+        args.assignableRoleDefinitionIds.filter((id): id is string => typeof id === "string").forEach(assertAssignable);
         super("batch-entra:pipeline:PipelineIdentity", name, {}, opts);
 
-        const assignable = args.assignableRoleDefinitionIds.map((id) => pulumi.output(id).apply(roleDefinitionGuid));
-        const conditionRoles = pulumi.all(assignable).apply((guids) => {
-            const privileged = guids.filter((guid) => PRIVILEGE_GRANTING_ROLES.includes(guid));
-            if (privileged.length > 0) {
-                throw new Error(
-                    `The deploy identity may not be allowed to assign ${privileged.join(", ")}: a role that grants access ` +
-                        "would let the pipeline give itself any right. Remove it from assignableRoleDefinitionIds.",
-                );
-            }
-            return [...new Set(guids)].sort();
-        });
+        const conditionRoles = pulumi
+            .all(args.assignableRoleDefinitionIds.map((id) => pulumi.output(id).apply(assertAssignable)))
+            .apply((guids) => [...new Set(guids)].sort());
 
         const issuer = args.issuer ?? GITHUB_ACTIONS_ISSUER;
         const owners = [...(args.owners ?? [])];
@@ -244,6 +238,18 @@ export function constrainAssignableRoles(roleGuids: readonly string[]): string {
         "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR " +
         `(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${list}}))`
     );
+}
+
+/** The GUID of a role the deploy identity may assign; refuses the roles that grant access. */
+export function assertAssignable(idOrGuid: string): string {
+    const guid = roleDefinitionGuid(idOrGuid);
+    if (PRIVILEGE_GRANTING_ROLES.includes(guid)) {
+        throw new Error(
+            `The deploy identity may not be allowed to assign ${guid}: a role that grants access would let the ` +
+                "pipeline give itself any right. Remove it from assignableRoleDefinitionIds.",
+        );
+    }
+    return guid;
 }
 
 /** The GUID of a role definition given as a GUID or as a full `.../roleDefinitions/<guid>` ID. */

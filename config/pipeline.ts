@@ -96,6 +96,7 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
         rule: "a resource group name is 1-90 letters, digits, '_', '-', '.', '(' or ')', and does not end with '.'",
     });
     const owners = reader.guidList("pipelineOwners");
+    // Pulumi stack names (letters, digits, '-', '_', '.', at most 100) are always valid environment names.
     const deployEnvironments = environments.length > 0 ? environments : [stackName];
 
     if (repository !== undefined) {
@@ -117,12 +118,6 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
             "is required when pipelineIdentity is true: the pipeline identities get their roles on this resource group",
             "rg-batch-entra-dev",
         );
-    }
-    if (environments.length === 0) {
-        const problem = environmentProblem(stackName);
-        if (problem !== undefined) {
-            reader.report("pipelineEnvironments", `defaults to the stack name, and ${problem}`, '["production"]');
-        }
     }
     if (deployEnvironments.length > MAX_FEDERATED_CREDENTIALS_PER_APP) {
         reader.report(
