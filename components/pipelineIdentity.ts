@@ -29,7 +29,10 @@ export const PRIVILEGE_GRANTING_ROLES: readonly string[] = [
     PIPELINE_ROLES.roleBasedAccessControlAdministrator,
 ];
 
-/** The built-in roles batch-entra's own role assignments use (the role tokens of `roleAssignments` and `appRole`). */
+/**
+ * The built-in roles batch-entra's own role assignments use: the role tokens of `roleAssignments` and `appRole`,
+ * and the roles the pools' vault and the auto-storage link assign. The custom Job Submitter role is added by ID.
+ */
 export const PROGRAM_ASSIGNED_BUILT_IN_ROLES: readonly string[] = [
     "48e5e92e-a480-4e71-aa9c-2778f4c13781", // Azure Batch Job Submitter
     "11076f67-66f6-4be0-8f6b-f0609fd05cc9", // Azure Batch Account Reader
@@ -38,6 +41,8 @@ export const PROGRAM_ASSIGNED_BUILT_IN_ROLES: readonly string[] = [
     PIPELINE_ROLES.contributor,
     PIPELINE_ROLES.reader,
     "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User (pool identities read their certificate)
+    PIPELINE_ROLES.keyVaultCertificatesOfficer, // the pools' vault grants it to whoever deploys
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor (the Batch account's auto-storage)
 ];
 
 /** Microsoft Graph's application ID, the same in every tenant. */

