@@ -4,11 +4,12 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
-import { BatchRbac, RoleGrant } from "./components/batchRbac";
+import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
+import { CertificateRotatingPool } from "./components/certificateRotatingPool";
+import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
+import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
 import { shortHash } from "./config/naming";
-import { CertificateRotatingPool } from "./components/certificateRotatingPool";
-import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
 import { Settings, pulumiRawConfig, readSettings } from "./config/settings";
 
@@ -22,16 +23,6 @@ export = async () => {
         stackName: pulumi.getStack(),
     });
     const { cloud } = settings;
-
-    const clientApp = new BatchClientApp("batch-client", {
-        displayName: settings.clientApp.displayName,
-        signInAudience: settings.clientApp.signInAudience,
-        owners: settings.clientApp.owners,
-        redirectUris: settings.clientApp.redirectUris,
-        allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
-        grantAdminConsent: settings.clientApp.grantAdminConsent,
-        clientSecret: settings.clientApp.clientSecret,
-    });
 
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
@@ -50,6 +41,46 @@ export = async () => {
     });
 
     const { rbac } = settings;
+    const jobSubmitter = rbac.jobSubmitterRole;
+    const nameSuffix = `${settings.projectName}-${settings.stackName}`;
+    const jobSubmitterRole: BatchRbacArgs["jobSubmitterRole"] = jobSubmitter.create
+        ? {
+              create: {
+                  assignableScope:
+                      jobSubmitter.assignableScope === "subscription" ? pulumi.interpolate`/subscriptions/${subscriptionId}` : batchAccount.resourceGroupId,
+                  nameSuffix,
+                  allowAutopool: jobSubmitter.allowAutopool,
+              },
+          }
+        : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid };
+    const jobSubmitterGuid =
+        "create" in jobSubmitterRole
+            ? pulumi.output(jobSubmitterRole.create.assignableScope).apply((scope) => jobSubmitterRoleGuid(scope, nameSuffix))
+            : jobSubmitterRole.existingRoleDefinitionGuid;
+
+    // The deploy identity must own the client app before CI takes over, so the bootstrap run creates it first.
+    const pipeline = settings.pipeline.enabled
+        ? new PipelineIdentity("pipeline", {
+              repository: settings.pipeline.repository,
+              deployEnvironments: settings.pipeline.deployEnvironments,
+              displayNamePrefix: settings.clientApp.displayName,
+              resourceGroupId: batchAccount.resourceGroupId,
+              // What this program assigns, and nothing else: the custom role is named before it exists.
+              assignableRoleDefinitionIds: [...PROGRAM_ASSIGNED_BUILT_IN_ROLES, jobSubmitterGuid],
+              owners: settings.pipeline.owners,
+          })
+        : undefined;
+
+    const clientApp = new BatchClientApp("batch-client", {
+        displayName: settings.clientApp.displayName,
+        signInAudience: settings.clientApp.signInAudience,
+        owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...settings.clientApp.owners, id]) : settings.clientApp.owners,
+        redirectUris: settings.clientApp.redirectUris,
+        allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
+        grantAdminConsent: settings.clientApp.grantAdminConsent,
+        clientSecret: settings.clientApp.clientSecret,
+    });
+
     const grants: RoleGrant[] = [
         { key: "app", principalId: clientApp.servicePrincipalObjectId, principalType: "ServicePrincipal", role: rbac.appRole },
         ...rbac.roleAssignments.map((assignment) => ({ key: assignment.principalId, ...assignment })),
@@ -61,20 +92,10 @@ export = async () => {
             ...extra,
         })),
     ];
-    const jobSubmitter = rbac.jobSubmitterRole;
     const batchRbac = new BatchRbac("batch-rbac", {
         batchAccountId: batchAccount.id,
         subscriptionId,
-        jobSubmitterRole: jobSubmitter.create
-            ? {
-                  create: {
-                      assignableScope:
-                          jobSubmitter.assignableScope === "subscription" ? pulumi.interpolate`/subscriptions/${subscriptionId}` : batchAccount.resourceGroupId,
-                      nameSuffix: `${settings.projectName}-${settings.stackName}`,
-                      allowAutopool: jobSubmitter.allowAutopool,
-                  },
-              }
-            : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid },
+        jobSubmitterRole,
         grants,
     });
 
@@ -114,6 +135,8 @@ export = async () => {
             managementEndpointUrl: cloud.management,
         }),
         ...pools,
+        // What the workflows' repository variables need (docs/run-from-ci.md); tenantId and subscriptionId are above.
+        ...(pipeline ? { pipelinePreviewClientId: pipeline.previewClientId, pipelineDeployClientId: pipeline.deployClientId } : {}),
     };
 };
 

@@ -14,7 +14,7 @@ export interface BatchClientAppArgs {
      */
     signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
     /** Optional. Owners by object ID. The identity that deploys is always added, so it can keep managing the app. */
-    owners?: readonly string[];
+    owners?: pulumi.Input<readonly string[]>;
     /**
      * Optional. Redirect URIs per platform for integrated (user) sign-in; none by default.
      * See https://learn.microsoft.com/entra/identity-platform/reply-url

@@ -72,6 +72,14 @@ export interface GrantedRole {
 }
 
 /**
+ * The custom role's definition GUID: derived from where it is defined and the stack, so a re-run keeps it, two stacks
+ * never share it, and other components (the pipeline's assignment condition) can name it before it exists.
+ */
+export function jobSubmitterRoleGuid(assignableScope: string, nameSuffix: string): string {
+    return stableGuid("job-submitter", assignableScope, nameSuffix);
+}
+
+/**
  * Azure RBAC for a Batch account (seed 003, "Assign Azure RBAC to your application" and "Assign a custom role"):
  * the custom Job Submitter role definition and the role assignments that give each principal its one role.
  */
@@ -89,7 +97,7 @@ export class BatchRbac extends pulumi.ComponentResource {
         if ("create" in args.jobSubmitterRole) {
             const { assignableScope, nameSuffix, allowAutopool } = args.jobSubmitterRole.create;
             const roleName = `${JOB_SUBMITTER_ROLE.roleName} (${nameSuffix})${allowAutopool ? " (autopool)" : ""}`;
-            const guid = pulumi.output(assignableScope).apply((scope) => stableGuid("job-submitter", scope, nameSuffix));
+            const guid = pulumi.output(assignableScope).apply((scope) => jobSubmitterRoleGuid(scope, nameSuffix));
             this.jobSubmitterRoleDefinition = new authorization.RoleDefinition(
                 `${name}-job-submitter`,
                 {

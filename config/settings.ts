@@ -2,6 +2,7 @@ import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
 import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
+import { PipelineSettings, readPipelineSettings } from "./pipeline";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
 
@@ -19,6 +20,7 @@ export interface Settings {
     readonly batchAccount: BatchAccountSettings;
     readonly rbac: RbacSettings;
     readonly pools: PoolSettings;
+    readonly pipeline: PipelineSettings;
 }
 
 export interface StackIdentity {
@@ -39,8 +41,9 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const batchAccount = readBatchAccountSettings(reader, raw, stack);
     const rbac = readRbacSettings(reader);
     const pools = readPoolSettings(reader, stack, cloud.name);
+    const pipeline = readPipelineSettings(reader, stack.stackName);
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline };
 }
 
 /**

@@ -36,6 +36,22 @@ describe("Pulumi.yaml, the README and the code agree on the configuration", () =
         expect(undocumented).toEqual([]);
     });
 
+    test("every declaration fits the Pulumi CLI's project schema (simple types only, items for arrays)", () => {
+        // pulumi/pulumi sdk/go/common/workspace/project.json: a declaration has only these fields; types and item
+        // types are string, integer, boolean or array. `object` is not one of them: the CLI rejects the whole file.
+        const simpleTypes = ["string", "integer", "boolean", "array"];
+        for (const [key, declaration] of Object.entries<any>(declaredProjectKeys())) {
+            expect({ key, fields: Object.keys(declaration).filter((f) => !["type", "items", "description", "secret", "default"].includes(f)) }).toEqual({ key, fields: [] });
+            expect({ key, type: simpleTypes.includes(declaration.type) }).toEqual({ key, type: true });
+            let items = declaration.type === "array" ? declaration.items : undefined;
+            expect({ key, hasItems: declaration.type !== "array" || items !== undefined }).toEqual({ key, hasItems: true });
+            while (items !== undefined) {
+                expect({ key, itemType: simpleTypes.includes(items.type) }).toEqual({ key, itemType: true });
+                items = items.type === "array" ? items.items : undefined;
+            }
+        }
+    });
+
     test("every key declared in Pulumi.yaml is read by the program, typed and described", () => {
         const reads = keysTheProgramReads();
         for (const [key, declaration] of Object.entries(declaredProjectKeys())) {

@@ -11,6 +11,12 @@ export const FAKE_DEPLOYER_OBJECT_ID = "5a1e2d3c-0000-4000-8000-0000000de910";
 export const FAKE_DEPLOYER_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 export const FAKE_BATCH_API_OBJECT_ID = "1b6f2c1d-0000-4000-8000-00000000ba7c";
 export const FAKE_USER_IMPERSONATION_SCOPE_ID = "a3c9d5b0-0000-4000-8000-0000000005c0";
+export const FAKE_GRAPH_OBJECT_ID = "9e4c7b12-0000-4000-8000-0000000a9a9f";
+/** Microsoft Graph's application permissions the program grants, with their published IDs. */
+export const FAKE_GRAPH_APP_ROLE_IDS: Record<string, string> = {
+    "Application.Read.All": "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+    "Application.ReadWrite.OwnedBy": "18a4783c-866b-4cc7-a460-3d5e5662c884",
+};
 /** The time the time provider would record when it creates a rotation; fixed so runs are comparable. */
 export const FAKE_NOW = "2026-01-01T00:00:00Z";
 
@@ -144,7 +150,8 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
         location: "westeurope",
         properties: { provisioningState: "Succeeded" },
     }),
-    "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
+    "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) =>
+        inputs.clientId === "00000003-0000-0000-c000-000000000000" ? fakeMicrosoftGraph() : ({
         id: FAKE_BATCH_API_OBJECT_ID,
         objectId: FAKE_BATCH_API_OBJECT_ID,
         clientId: inputs.clientId,
@@ -153,6 +160,17 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
         appRoleIds: {},
     }),
 };
+
+function fakeMicrosoftGraph(): Inputs {
+    return {
+        id: FAKE_GRAPH_OBJECT_ID,
+        objectId: FAKE_GRAPH_OBJECT_ID,
+        clientId: "00000003-0000-0000-c000-000000000000",
+        displayName: "Microsoft Graph",
+        oauth2PermissionScopeIds: {},
+        appRoleIds: FAKE_GRAPH_APP_ROLE_IDS,
+    };
+}
 
 export function fakeState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
     const computed = FAKE_STATE[type]?.(name, inputs) ?? {};

@@ -2,12 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigValidationError } from "../config/problems";
 import { OfflineProgramError, runOffline } from "./offlineRuntime";
-import { buildPlan } from "./planModel";
+import { diffPlans, readPlanFile, renderPlanDiffText } from "./planDiff";
+import { renderPlanMarkdown } from "./planMarkdown";
+import { Plan, buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
 import { evaluatePolicies, hasMandatoryViolation, loadPolicyConfig, offlinePolicyConfig, renderPolicyReport, summarizeMandatory } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
 
-const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>]
+const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>] [--format text|markdown] [--diff <base.json>]
 
 Runs the batch-entra program under Pulumi's mock runtime and prints what \`pulumi up\` would declare:
 components, resources and their key inputs (secrets masked), and a summary. Needs no Pulumi CLI,
@@ -17,6 +19,8 @@ no Azure credentials and no network. IDs, client IDs and timestamps are placehol
   --stack-file <path>  read this stack file instead of Pulumi.<stack>.yaml
   --json <path>        also write the plan as JSON (no secret values) to <path>
   --policy-config <path>  policy pack config (the JSON file \`pulumi preview --policy-pack-config\` takes)
+  --format <format>    text (default) or markdown: the plan and policy results for a PR comment or job summary
+  --diff <base.json>   compare with a plan written by --json on the base branch: added, changed, removed resources
   --help               show this text
 
 After the tree, the policy pack in policies/ is evaluated over every declared resource; each violation is printed
@@ -30,6 +34,8 @@ interface PlanArguments {
     stackFile?: string;
     json?: string;
     policyConfig?: string;
+    format?: string;
+    diff?: string;
 }
 
 function parseArguments(argv: readonly string[]): PlanArguments | "help" {
@@ -40,7 +46,7 @@ function parseArguments(argv: readonly string[]): PlanArguments | "help" {
         if (flag === "--help" || flag === "-h") {
             return "help";
         }
-        if (!["--stack", "--stack-file", "--json", "--policy-config"].includes(flag)) {
+        if (!["--stack", "--stack-file", "--json", "--policy-config", "--format", "--diff"].includes(flag)) {
             throw new UsageError(`unknown argument "${flag}"`);
         }
         if (value === undefined || value.startsWith("--")) {
@@ -50,6 +56,9 @@ function parseArguments(argv: readonly string[]): PlanArguments | "help" {
         if (flag === "--stack-file") parsed.stackFile = value;
         if (flag === "--json") parsed.json = value;
         if (flag === "--policy-config") parsed.policyConfig = value;
+        if (flag === "--format" && !["text", "markdown"].includes(value)) throw new UsageError(`--format is text or markdown, not "${value}"`);
+        if (flag === "--format") parsed.format = value;
+        if (flag === "--diff") parsed.diff = value;
         i++;
     }
     return parsed;
@@ -72,9 +81,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const projectDir = path.resolve(__dirname, "..");
     let stackConfig;
     let policyConfig;
+    let basePlan: Plan | undefined;
     try {
         stackConfig = loadStackConfig(projectDir, args.stack, args.stackFile);
         policyConfig = offlinePolicyConfig(args.policyConfig ? loadPolicyConfig(args.policyConfig) : {});
+        basePlan = args.diff === undefined ? undefined : readPlanFile(args.diff, stackConfig);
     } catch (error) {
         console.error((error as Error).message);
         return 2;
@@ -82,14 +93,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     try {
         const run = await runOffline({ config: stackConfig.config, project: stackConfig.project, stack: stackConfig.stack });
         const plan = buildPlan(run, stackConfig.project, stackConfig.stack);
-        console.log(`Offline plan for stack "${plan.stack}" of ${plan.project} (mock runtime: IDs and timestamps are placeholders)\n`);
-        console.log(renderPlanText(plan));
+        const diff = basePlan === undefined ? undefined : diffPlans(basePlan, plan);
+        const policyReport = await evaluatePolicies(run.resources, { config: policyConfig });
+        if (args.format === "markdown") {
+            console.log(renderPlanMarkdown(plan, { diff, policyFindings: policyReport.violations }));
+        } else {
+            console.log(`Offline plan for stack "${plan.stack}" of ${plan.project} (mock runtime: IDs and timestamps are placeholders)\n`);
+            console.log(renderPlanText(plan));
+            if (diff) console.log(`\n${renderPlanDiffText(diff)}`);
+            console.log(`\n${renderPolicyReport(policyReport)}`);
+        }
         if (args.json) {
             fs.writeFileSync(args.json, `${JSON.stringify(plan, null, 2)}\n`);
             console.log(`\nPlan written to ${args.json}`);
         }
-        const policyReport = await evaluatePolicies(run.resources, { config: policyConfig });
-        console.log(`\n${renderPolicyReport(policyReport)}`);
         if (hasMandatoryViolation(policyReport)) {
             console.error(summarizeMandatory(policyReport));
             return 3;

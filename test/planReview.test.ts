@@ -1,0 +1,189 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { fakeSecretValue } from "../tools/fakeCloud";
+import { main } from "../tools/plan";
+import { PlanFileError, diffPlans, readPlanFile, renderPlanDiffText } from "../tools/planDiff";
+import { renderPlanMarkdown } from "../tools/planMarkdown";
+import { Plan, PlanResource, SECRET_MASK, buildPlan } from "../tools/planModel";
+import { runWith } from "./helpers";
+
+const STACK = "urn:pulumi:dev::batch-entra";
+
+function resource(name: string, inputs: Record<string, unknown>, options: Partial<PlanResource["options"]> = {}): PlanResource {
+    return {
+        urn: `${STACK}::azuread:index/application:Application::${name}`,
+        type: "azuread:index/application:Application",
+        name,
+        custom: true,
+        inputs,
+        dependsOn: [],
+        options: {
+            deleteBeforeReplace: false,
+            retainOnDelete: false,
+            protect: false,
+            ignoreChanges: [],
+            replaceOnChanges: [],
+            additionalSecretOutputs: [],
+            ...options,
+        },
+    };
+}
+
+function plan(resources: PlanResource[], outputs: Record<string, unknown> = {}): Plan {
+    return { project: "batch-entra", stack: "dev", resources, outputs, secretOutputs: [] };
+}
+
+function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-review-"));
+}
+
+async function captured(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((...args) => void out.push(args.join(" ")));
+    const error = jest.spyOn(console, "error").mockImplementation((...args) => void err.push(args.join(" ")));
+    try {
+        const code = await main(argv);
+        return { code, out: out.join("\n"), err: err.join("\n") };
+    } finally {
+        log.mockRestore();
+        error.mockRestore();
+    }
+}
+
+describe("the plan diff", () => {
+    const base = plan([
+        resource("kept", { displayName: "same", owners: ["a"] }),
+        resource("edited", { displayName: "old", owners: ["a"], web: { redirectUris: [] } }),
+        resource("dropped", { displayName: "gone" }),
+    ]);
+    const head = plan([
+        resource("kept", { owners: ["a"], displayName: "same" }),
+        resource("edited", { displayName: "new", owners: ["a", "b"], web: { redirectUris: [] } }, { deleteBeforeReplace: true }),
+        resource("created", { displayName: "fresh" }),
+    ]);
+    const diff = diffPlans(base, head);
+
+    test("finds added resources by URN", () => {
+        expect(diff.added.map((r) => r.name)).toEqual(["created"]);
+    });
+
+    test("finds removed resources by URN", () => {
+        expect(diff.removed.map((r) => r.name)).toEqual(["dropped"]);
+    });
+
+    test("finds changed resources with the input keys and options that changed, ignoring key order", () => {
+        expect(diff.changed).toEqual([
+            {
+                urn: `${STACK}::azuread:index/application:Application::edited`,
+                type: "azuread:index/application:Application",
+                name: "edited",
+                changedInputs: ["displayName", "owners"],
+                changedOptions: ["deleteBeforeReplace"],
+            },
+        ]);
+        expect(diff.unchanged).toBe(1);
+    });
+
+    test("an input that appears or disappears counts as changed", () => {
+        const appeared = diffPlans(plan([resource("x", {})]), plan([resource("x", { tags: { a: "b" } })]));
+        expect(appeared.changed[0].changedInputs).toEqual(["tags"]);
+    });
+
+    test("the text rendering lists each kind with its marker", () => {
+        const text = renderPlanDiffText(diff);
+        expect(text).toContain("1 to add, 1 to change, 1 to remove, 1 unchanged");
+        expect(text).toContain("+ azuread:index/application:Application  created");
+        expect(text).toContain("~ azuread:index/application:Application  edited  [displayName, owners, (option) deleteBeforeReplace]");
+        expect(text).toContain("- azuread:index/application:Application  dropped");
+    });
+
+    test("a base plan that is not a plan, or is of another stack, is refused", () => {
+        const dir = tempDir();
+        const notAPlan = path.join(dir, "x.json");
+        fs.writeFileSync(notAPlan, JSON.stringify({ hello: "world" }));
+        expect(() => readPlanFile(notAPlan, { project: "batch-entra", stack: "dev" })).toThrow(PlanFileError);
+        const otherStack = path.join(dir, "prod.json");
+        fs.writeFileSync(otherStack, JSON.stringify({ ...plan([]), stack: "prod" }));
+        expect(() => readPlanFile(otherStack, { project: "batch-entra", stack: "dev" })).toThrow(/batch-entra\/prod, not of batch-entra\/dev/);
+        expect(() => readPlanFile(path.join(dir, "missing.json"), { project: "batch-entra", stack: "dev" })).toThrow(PlanFileError);
+    });
+});
+
+describe("npm run plan -- --diff / --format markdown", () => {
+    test("compares the example stack with a base plan written by --json, end to end", async () => {
+        const dir = tempDir();
+        const basePath = path.join(dir, "base.plan.json");
+        expect((await captured(["--json", basePath])).code).toBe(0);
+        const stackFile = path.join(dir, "Pulumi.dev.yaml");
+        fs.writeFileSync(
+            stackFile,
+            `${fs.readFileSync(path.join(__dirname, "..", "Pulumi.dev.yaml"), "utf8")}  batch-entra:appDisplayName: batch-entra-renamed\n`.replace(
+                "  batch-entra:appDisplayName: batch-entra-dev\n",
+                "",
+            ),
+        );
+        const result = await captured(["--stack-file", stackFile, "--diff", basePath]);
+        expect(result.code).toBe(0);
+        expect(result.out).toContain("0 to add, 1 to change, 0 to remove");
+        expect(result.out).toContain("batch-client-app  [displayName]");
+
+        const markdown = await captured(["--stack-file", stackFile, "--diff", basePath, "--format", "markdown"]);
+        expect(markdown.code).toBe(0);
+        expect(markdown.out).toContain("#### Compared with the base branch");
+        expect(markdown.out).toMatch(/\| ~ \| <code>batch-client-app<\/code> \| .* \| <code>displayName<\/code> \|/);
+        expect(markdown.out).not.toContain("Offline plan for stack");
+    });
+
+    test("bad --format and unreadable --diff are usage errors (exit 2)", async () => {
+        expect((await captured(["--format", "html"])).code).toBe(2);
+        const missing = await captured(["--diff", path.join(tempDir(), "none.json")]);
+        expect(missing.code).toBe(2);
+        expect(missing.err).toContain("cannot read the base plan");
+    });
+});
+
+describe("the Markdown rendering", () => {
+    test("never shows a secret: the client secret and sdkAuth stay masked", async () => {
+        const run = await runWith();
+        const markdown = renderPlanMarkdown(buildPlan(run, "batch-entra", "dev"));
+        const secret = run.outputs.clientSecret as string;
+        expect(secret).toBe(fakeSecretValue("batch-client-secret"));
+        expect(markdown).not.toContain(secret);
+        expect(markdown).not.toContain("FAKE-SECRET");
+        expect(markdown).toContain(`| <code>clientSecret</code> | <code>${SECRET_MASK}</code> |`);
+        expect(markdown).toContain(`| <code>sdkAuth</code> | <code>${SECRET_MASK}</code> |`);
+    });
+
+    test("values cannot break out of table cells, HTML or code fences", () => {
+        const hostile = plan(
+            [resource("app", { displayName: "a | b </details> <script>x</script> ```" })],
+            { note: "x | y <img src=x>" },
+        );
+        const markdown = renderPlanMarkdown(hostile);
+        // The inputs block is fenced with more backticks than any run inside it, so its text stays code.
+        const fence = /^````json\n[\s\S]*?\n````$/m;
+        expect(markdown).toMatch(fence);
+        const outsideFences = markdown.replace(fence, "");
+        expect(outsideFences).not.toContain("<script>");
+        expect(outsideFences).not.toContain("<img");
+        expect(outsideFences.match(/<\/details>/g)).toHaveLength(1);
+        expect(markdown).toContain("<code>x &#124; y &lt;img src=x&gt;</code>");
+    });
+
+    test("renders policy findings when the policy pack ran, and says so when it did not", () => {
+        const base = plan([resource("app", {})]);
+        expect(renderPlanMarkdown(base)).toContain("_The policy pack was not evaluated by this build._");
+        expect(renderPlanMarkdown(base, { policyFindings: [] })).toContain("Every policy passed.");
+        const markdown = renderPlanMarkdown(base, {
+            policyFindings: [
+                { policy: "batch-shared-key-forbidden", enforcement: "mandatory", message: "uses *SharedKey* | bad", resourceName: "account" },
+                { policy: "vault-public-network", enforcement: "advisory", message: "public" },
+            ],
+        });
+        expect(markdown).toContain("2 violation(s), 1 mandatory.");
+        expect(markdown).toContain("| mandatory | <code>batch-shared-key-forbidden</code> | <code>account</code> | uses \\*SharedKey\\* &#124; bad |");
+        expect(markdown).toContain("| advisory | <code>vault-public-network</code> | (stack) | public |");
+    });
+});

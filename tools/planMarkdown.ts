@@ -1,0 +1,121 @@
+import { PlanDiff } from "./planDiff";
+import { Plan, cloudResources } from "./planModel";
+import { PolicyViolation } from "./policyRunner";
+
+export interface PlanMarkdownOptions {
+    /** What the change does compared with the base branch's plan. */
+    readonly diff?: PlanDiff;
+    /**
+     * Policy results; undefined when this build did not evaluate the policy pack. Messages come from policies that
+     * read the masked plan's resources, so they hold no secret value.
+     */
+    readonly policyFindings?: readonly PolicyViolation[];
+}
+
+/**
+ * Renders the offline plan as Markdown for a pull-request comment or a job summary. Every value taken from the
+ * plan is escaped, so a display name or redirect URI cannot break out of its table cell or code block, and only
+ * the plan's already-masked values are shown.
+ */
+export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
+    const resources = cloudResources(plan);
+    const components = plan.resources.filter((resource) => !resource.custom && resource.parent !== undefined);
+    const lines: string[] = [
+        `### Offline plan of ${code(`${plan.project}/${plan.stack}`)}`,
+        "",
+        "> Built under Pulumi's mock runtime, without cloud access: IDs, client IDs and timestamps are placeholders; secrets are masked.",
+        "",
+        `**${resources.length} resources** in ${components.length} components.`,
+        "",
+    ];
+
+    if (options.diff) {
+        lines.push(...renderDiff(options.diff), "");
+    }
+    lines.push(...renderPolicies(options.policyFindings), "");
+
+    const counts = new Map<string, number>();
+    resources.forEach((resource) => counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1));
+    lines.push("| Resource type | Count |", "| --- | ---: |");
+    for (const [type, count] of [...counts.entries()].sort()) {
+        lines.push(`| ${code(type)} | ${count} |`);
+    }
+
+    lines.push("", "<details><summary>Resources and their inputs</summary>", "");
+    for (const resource of resources) {
+        lines.push(`${code(resource.name)} ${code(resource.type)}`, "", fenced(JSON.stringify(resource.inputs, null, 2)), "");
+    }
+    lines.push("</details>", "", "| Output | Value |", "| --- | --- |");
+    for (const [key, value] of Object.entries(plan.outputs)) {
+        lines.push(`| ${code(key)} | ${code(typeof value === "string" ? value : JSON.stringify(value))} |`);
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+function renderDiff(diff: PlanDiff): string[] {
+    const lines = [
+        `#### Compared with the base branch`,
+        "",
+        `${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove, ${diff.unchanged} unchanged.`,
+    ];
+    if (diff.added.length + diff.changed.length + diff.removed.length === 0) {
+        return lines;
+    }
+    lines.push("", "| | Resource | Type | Changed |", "| --- | --- | --- | --- |");
+    for (const resource of diff.added) {
+        lines.push(`| + | ${code(resource.name)} | ${code(resource.type)} | |`);
+    }
+    for (const change of diff.changed) {
+        const what = [...change.changedInputs.map(code), ...change.changedOptions.map((option) => `option ${code(option)}`)];
+        lines.push(`| ~ | ${code(change.name)} | ${code(change.type)} | ${what.join(", ")} |`);
+    }
+    for (const resource of diff.removed) {
+        lines.push(`| - | ${code(resource.name)} | ${code(resource.type)} | |`);
+    }
+    return lines;
+}
+
+function renderPolicies(findings: readonly PolicyViolation[] | undefined): string[] {
+    if (findings === undefined) {
+        return ["#### Policies", "", "_The policy pack was not evaluated by this build._"];
+    }
+    if (findings.length === 0) {
+        return ["#### Policies", "", "Every policy passed."];
+    }
+    const mandatory = findings.filter((finding) => finding.enforcement === "mandatory").length;
+    const lines = [
+        "#### Policies",
+        "",
+        `${findings.length} violation(s), ${mandatory} mandatory.`,
+        "",
+        "| Level | Policy | Resource | Message |",
+        "| --- | --- | --- | --- |",
+    ];
+    for (const finding of findings) {
+        lines.push(
+            `| ${escapeCell(finding.enforcement)} | ${code(finding.policy)} | ${finding.resourceName ? code(finding.resourceName) : "(stack)"} | ` +
+                `${escapeCell(finding.message)} |`,
+        );
+    }
+    return lines;
+}
+
+/** Inline code that survives inside a table cell and cannot open HTML: `<code>` with HTML escaping. */
+function code(text: string): string {
+    return `<code>${escapeHtml(text).replace(/\|/g, "&#124;").replace(/\r?\n/g, " ")}</code>`;
+}
+
+function escapeCell(text: string): string {
+    return escapeHtml(text).replace(/\|/g, "&#124;").replace(/\r?\n/g, " ").replace(/([\\`*_[\]])/g, "\\$1");
+}
+
+function escapeHtml(text: string): string {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A fenced block whose fence is longer than any backtick run inside, so the content cannot close it. */
+function fenced(text: string): string {
+    const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(Math.max(3, longestRun + 1));
+    return `${fence}json\n${text}\n${fence}`;
+}
