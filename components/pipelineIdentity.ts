@@ -1,7 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
+import { stableGuid } from "../config/naming";
 import {
     AZURE_TOKEN_EXCHANGE_AUDIENCE,
     GITHUB_ACTIONS_ISSUER,
@@ -218,7 +218,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
                 // A principal created moments ago is not yet visible to Azure RBAC without its type.
                 principalType: "ServicePrincipal",
                 roleDefinitionId: pulumi.output(scope).apply((s) => `${subscriptionOf(s)}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`),
-                roleAssignmentName: pulumi.all([scope, principal.objectId]).apply(([s, principalId]) => stableGuid(`${s}|${principalId}|${roleGuid}`)),
+                roleAssignmentName: pulumi.all([scope, principal.objectId]).apply(([s, principalId]) => stableGuid(s, principalId, roleGuid)),
                 ...(condition === undefined ? {} : { condition, conditionVersion: "2.0" }),
             },
             // Assignment names are GUIDs derived from (scope, principal, role): the new one cannot exist beside the old.
@@ -275,9 +275,3 @@ export function subscriptionOf(resourceId: string): string {
     return match[0];
 }
 
-/** A GUID that depends only on `seed`, like Bicep's guid(): the same assignment always gets the same name. */
-export function stableGuid(seed: string): string {
-    const hex = createHash("sha256").update(seed).digest("hex");
-    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}

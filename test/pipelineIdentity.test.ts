@@ -1,3 +1,4 @@
+import { stableGuid } from "../config/naming";
 import {
     FEDERATED_SUBJECT_MAX_LENGTH,
     environmentSubject,
@@ -9,7 +10,6 @@ import {
     PipelineIdentity,
     constrainAssignableRoles,
     roleDefinitionGuid,
-    stableGuid,
 } from "../components/pipelineIdentity";
 import { FAKE_GRAPH_APP_ROLE_IDS, FAKE_GRAPH_OBJECT_ID, FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
 import { DeclaredResource, OfflineProgramError, OfflineRun, findResource, resourcesOfType, runOffline } from "../tools/offlineRuntime";
@@ -208,9 +208,10 @@ describe("pure helpers", () => {
     });
 
     test("assignment names are stable GUIDs that differ per (scope, principal, role)", () => {
-        expect(stableGuid("a|b|c")).toBe(stableGuid("a|b|c"));
-        expect(stableGuid("a|b|c")).not.toBe(stableGuid("a|b|d"));
-        expect(stableGuid("a|b|c")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(stableGuid("scope", "principal", "role")).toBe(stableGuid("SCOPE", "principal", "role"));
+        expect(stableGuid("scope", "principal", "role")).not.toBe(stableGuid("scope", "principal", "other-role"));
+        expect(stableGuid("a", "bc")).not.toBe(stableGuid("ab", "c"));
+        expect(stableGuid("scope", "principal", "role")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
 
     test("the longest subject the validation accepts still fits Entra's 600 characters", () => {

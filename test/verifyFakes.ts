@@ -243,3 +243,32 @@ export function runVerify(args: readonly string[], env: Record<string, string>, 
         });
     });
 }
+
+export interface FakeServers {
+    readonly ca: TestCa;
+    readonly entra: FakeHttpsServer;
+    readonly batch: FakeHttpsServer;
+}
+
+/**
+ * Registers the hooks every verify suite needs: one throwaway CA and fake Entra ID and Batch servers for the file,
+ * their recordings cleared before each test, and everything closed and deleted after the last. `onStart` receives
+ * the started servers.
+ */
+export function useFakeServers(onStart: (servers: FakeServers) => void): void {
+    let servers: FakeServers | undefined;
+    beforeAll(async () => {
+        const ca = createTestCa();
+        servers = { ca, entra: new FakeHttpsServer(ca), batch: new FakeHttpsServer(ca) };
+        await Promise.all([servers.entra.start(), servers.batch.start()]);
+        onStart(servers);
+    });
+    afterAll(async () => {
+        await Promise.all([servers?.entra.close(), servers?.batch.close()]);
+        if (servers) fs.rmSync(servers.ca.dir, { recursive: true, force: true });
+    });
+    beforeEach(() => {
+        servers?.entra.reset();
+        servers?.batch.reset();
+    });
+}

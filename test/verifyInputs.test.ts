@@ -8,10 +8,10 @@ import {
     FakeHttpsServer,
     TENANT_ID,
     TestCa,
-    createTestCa,
     runVerify,
     serveBatchLists,
     serveClientCredentials,
+    useFakeServers,
 } from "./verifyFakes";
 
 /** Where `npm run verify` takes its inputs from: the environment first, else the stack outputs via the Pulumi CLI. */
@@ -20,21 +20,9 @@ let entra: FakeHttpsServer;
 let batch: FakeHttpsServer;
 let binDir: string;
 
-beforeAll(async () => {
-    ca = createTestCa();
-    entra = new FakeHttpsServer(ca);
-    batch = new FakeHttpsServer(ca);
-    await Promise.all([entra.start(), batch.start()]);
-});
-
-afterAll(async () => {
-    await Promise.all([entra?.close(), batch?.close()]);
-    if (ca) fs.rmSync(ca.dir, { recursive: true, force: true });
-});
+useFakeServers((servers) => ({ ca, entra, batch } = servers));
 
 beforeEach(() => {
-    entra.reset();
-    batch.reset();
     binDir = fs.mkdtempSync(path.join(os.tmpdir(), "batch-entra-verify-bin-"));
 });
 

@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import {
     CLIENT_ID,
     FakeAnswer,
@@ -6,11 +5,11 @@ import {
     RecordedRequest,
     TENANT_ID,
     TestCa,
-    createTestCa,
     entraError,
     fakeAccessToken,
     openIdConfiguration,
     runVerify,
+    useFakeServers,
 } from "./verifyFakes";
 
 /** `npm run verify -- --interactive`: device-code sign-in as a user, against local HTTPS fakes. */
@@ -18,22 +17,7 @@ let ca: TestCa;
 let entra: FakeHttpsServer;
 let batch: FakeHttpsServer;
 
-beforeAll(async () => {
-    ca = createTestCa();
-    entra = new FakeHttpsServer(ca);
-    batch = new FakeHttpsServer(ca);
-    await Promise.all([entra.start(), batch.start()]);
-});
-
-afterAll(async () => {
-    await Promise.all([entra?.close(), batch?.close()]);
-    if (ca) fs.rmSync(ca.dir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-    entra.reset();
-    batch.reset();
-});
+useFakeServers((servers) => ({ ca, entra, batch } = servers));
 
 const USER_OBJECT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 const USER_CODE = "FKE9XQ2LM";

@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as net from "net";
 import {
     CLIENT_ID,
@@ -9,11 +8,11 @@ import {
     TENANT_ID,
     TestCa,
     batchError,
-    createTestCa,
     entraError,
     runVerify,
     serveBatchLists,
     serveClientCredentials,
+    useFakeServers,
 } from "./verifyFakes";
 
 /**
@@ -24,22 +23,7 @@ let ca: TestCa;
 let entra: FakeHttpsServer;
 let batch: FakeHttpsServer;
 
-beforeAll(async () => {
-    ca = createTestCa();
-    entra = new FakeHttpsServer(ca);
-    batch = new FakeHttpsServer(ca);
-    await Promise.all([entra.start(), batch.start()]);
-});
-
-afterAll(async () => {
-    await Promise.all([entra?.close(), batch?.close()]);
-    if (ca) fs.rmSync(ca.dir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-    entra.reset();
-    batch.reset();
-});
+useFakeServers((servers) => ({ ca, entra, batch } = servers));
 
 const BATCH_RESOURCE = "https://batch.core.windows.net/";
 

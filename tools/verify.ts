@@ -8,6 +8,7 @@ import {
     inputsFromStackOutputs,
     readStackOutputs,
 } from "./verify/inputs";
+import { runCli } from "./cli";
 
 const USAGE = `Usage: npm run verify -- [--interactive] [--stack <name>] [--require-pools] [--api-version <v>]
 
@@ -145,11 +146,5 @@ function summary(results: readonly StepResult[]): string {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error);
-            process.exit(1);
-        },
-    );
+    runCli(main);
 }
