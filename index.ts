@@ -9,6 +9,7 @@ import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
+import { defaultKeyVaultName } from "./config/pools";
 import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
 import { Settings, pulumiRawConfig, readSettings } from "./config/settings";
@@ -75,6 +76,7 @@ export = async () => {
         displayName: settings.clientApp.displayName,
         signInAudience: settings.clientApp.signInAudience,
         owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...settings.clientApp.owners, id]) : settings.clientApp.owners,
+        addDeployerAsOwner: pipeline === undefined,
         redirectUris: settings.clientApp.redirectUris,
         allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
         grantAdminConsent: settings.clientApp.grantAdminConsent,
@@ -99,7 +101,7 @@ export = async () => {
         grants,
     });
 
-    const pools = declarePools(settings, batchAccount, subscriptionId);
+    const pools = declarePools(settings, batchAccount, subscriptionId, pipeline);
 
     return {
         cloud: cloud.name,
@@ -144,7 +146,12 @@ export = async () => {
  * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
  * certificates it observes. Declares nothing, and adds no output, when the `pools` list is empty.
  */
-function declarePools(settings: Settings, batchAccount: BatchAccount, subscriptionId: pulumi.Input<string>): Record<string, unknown> {
+function declarePools(
+    settings: Settings,
+    batchAccount: BatchAccount,
+    subscriptionId: pulumi.Output<string>,
+    pipeline: PipelineIdentity | undefined,
+): Record<string, unknown> {
     const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
     if (pools.length === 0) {
         return {};
@@ -173,9 +180,14 @@ function declarePools(settings: Settings, batchAccount: BatchAccount, subscripti
             location: settings.batchAccount.location,
             identityResourceGroupName: identityResourceGroup,
             identityName,
-            vaultName: keyVaultName,
+            vaultName: keyVaultName ?? subscriptionId.apply((id) => defaultKeyVaultName(settings, id)),
             permissionModel,
-            deployerPrincipalType,
+            // From CI the deploy identity manages certificates and the preview identity reads them (its refresh does);
+            // a grant that followed whoever runs `pulumi up` would move back and forth between people and the pipeline.
+            certificateManager: pipeline
+                ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" }
+                : { principalId: azuread.getClientConfigOutput().objectId, principalType: deployerPrincipalType },
+            certificateReaders: pipeline ? [{ key: "pipeline-preview", principalId: pipeline.previewServicePrincipalObjectId }] : [],
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
             tags: settings.tags,

@@ -13,8 +13,14 @@ export interface BatchClientAppArgs {
      * See https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation
      */
     signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
-    /** Optional. Owners by object ID. The identity that deploys is always added, so it can keep managing the app. */
+    /** Optional. Owners by object ID. Default: none besides the deploying identity (see `addDeployerAsOwner`). */
     owners?: pulumi.Input<readonly string[]>;
+    /**
+     * Optional. Also make the identity that runs `pulumi up` an owner, so it can keep managing the app. Default: true.
+     * A stack deployed from CI turns this off and names its deploy identity in `owners`: otherwise ownership would
+     * move between whoever happens to run the update.
+     */
+    addDeployerAsOwner?: boolean;
     /**
      * Optional. Redirect URIs per platform for integrated (user) sign-in; none by default.
      * See https://learn.microsoft.com/entra/identity-platform/reply-url
@@ -72,8 +78,9 @@ export class BatchClientApp extends pulumi.ComponentResource {
             }
             return id;
         });
+        const addDeployer = args.addDeployerAsOwner ?? true;
         const owners = pulumi.all([deployer.objectId, args.owners ?? []]).apply(([deployerId, extra]) => [
-            ...new Set([deployerId, ...extra]),
+            ...new Set([...(addDeployer ? [deployerId] : []), ...extra]),
         ]);
 
         this.application = new azuread.Application(

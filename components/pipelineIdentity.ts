@@ -41,7 +41,8 @@ export const PROGRAM_ASSIGNED_BUILT_IN_ROLES: readonly string[] = [
     PIPELINE_ROLES.contributor,
     PIPELINE_ROLES.reader,
     "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User (pool identities read their certificate)
-    PIPELINE_ROLES.keyVaultCertificatesOfficer, // the pools' vault grants it to whoever deploys
+    PIPELINE_ROLES.keyVaultCertificatesOfficer, // the pools' vault grants it to the deploy identity
+    PIPELINE_ROLES.keyVaultReader, // the pools' vault grants it to the preview identity
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor (the Batch account's auto-storage)
 ];
 

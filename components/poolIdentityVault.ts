@@ -3,16 +3,23 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { stableGuid } from "../config/naming";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
 export const KEY_VAULT_CERTIFICATES_OFFICER_ROLE = "a4417e6f-fecd-4de8-b567-7b0420556985";
+export const KEY_VAULT_READER_ROLE = "21090545-7ca7-4776-b22c-e363652d74d2";
+
+/** How long a new data-plane grant is given to take effect before certificates are requested. */
+export const RBAC_PROPAGATION_WAIT = "120s";
 
 /** What the pool identity may do under access policies: read the certificate's secret, and see the certificate. */
 export const POOL_IDENTITY_PERMISSIONS = { secrets: ["get", "list"], certificates: ["get", "list"] };
 /** What the deploying identity needs to create, renew-configure and remove certificates under access policies. */
 export const DEPLOYER_PERMISSIONS = { certificates: ["get", "list", "create", "update", "delete", "recover"] };
+/** What a reader (a pipeline's preview identity) needs under access policies to refresh the certificates. */
+export const READER_PERMISSIONS = { certificates: ["get", "list"] };
 
 export interface CertificateToCreate {
     /** Required. Name in the vault (letters, digits, hyphens). */
@@ -57,17 +64,24 @@ export interface PoolIdentityVaultArgs {
      * Required. Globally unique vault name (3-24 characters).
      * See https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#vault-name-and-object-name
      */
-    vaultName: string;
+    vaultName: pulumi.Input<string>;
     /**
      * Optional. `rbac` (default): Azure RBAC data-plane authorization; `accessPolicy`: vault access policies, as seed
      * 004 does. See https://learn.microsoft.com/azure/key-vault/general/rbac-migration
      */
     permissionModel?: "rbac" | "accessPolicy";
     /**
-     * Optional. The deploying principal's type, `User` (default) or `ServicePrincipal` (a pipeline): ARM rejects a
-     * role assignment whose principal type does not match (UnmatchedPrincipalType). Used with `rbac` only.
+     * Optional. Who creates and manages the certificates: Key Vault Certificates Officer (or an access policy) on the
+     * vault. Default: the identity that runs `pulumi up`, as a `User`. A stack deployed from CI names its deploy
+     * identity here, so the grant stays put instead of following whoever runs the update. ARM rejects a role
+     * assignment whose principal type does not match (UnmatchedPrincipalType).
      */
-    deployerPrincipalType?: "User" | "ServicePrincipal";
+    certificateManager?: { principalId: pulumi.Input<string>; principalType: "User" | "ServicePrincipal" };
+    /**
+     * Optional. Principals that may read certificate metadata (Key Vault Reader), such as a pipeline's preview identity,
+     * whose refresh reads the certificates. RBAC only. Default: none.
+     */
+    certificateReaders?: readonly { key: string; principalId: pulumi.Input<string> }[];
     /** Optional. Certificates the program creates with auto-renewal. Default: none. */
     certificates?: readonly CertificateToCreate[];
     /** Optional. Certificates that already exist, referenced by versionless secret URL. Default: none. */
@@ -157,21 +171,39 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 { parent: this, deleteBeforeReplace: true },
             );
 
-        let deployerAccess: pulumi.Resource;
+        const manager = args.certificateManager ?? { principalId: client.objectId, principalType: "User" as const };
+        let managerAccess: pulumi.Resource;
         this.identityAccess = [];
         if (permissionModel === "rbac") {
             this.identityAccess.push(grantRead("identity-secrets-user", this.vault.id));
-            deployerAccess = new authorization.RoleAssignment(
+            const managerGrant = new authorization.RoleAssignment(
                 `${name}-deployer-certificates-officer`,
                 {
-                    principalId: client.objectId,
-                    principalType: args.deployerPrincipalType ?? "User",
+                    principalId: manager.principalId,
+                    principalType: manager.principalType,
                     roleDefinitionId: roleDefinition(KEY_VAULT_CERTIFICATES_OFFICER_ROLE),
                     scope: this.vault.id,
                     roleAssignmentName: this.vault.id.apply((id) => stableGuid(id, KEY_VAULT_CERTIFICATES_OFFICER_ROLE, `${name}-deployer`)),
                 },
                 { parent: this, deleteBeforeReplace: true },
             );
+            // Key Vault applies new RBAC grants to its data plane only after a delay (Microsoft documents up to ten
+            // minutes; Azure's verified Terraform module for Key Vault waits at this same point). Without the wait the
+            // first certificate request is refused with 403 ForbiddenByRbac. The wait happens once, on creation.
+            managerAccess = new time.Sleep(`${name}-grant-propagation`, { createDuration: RBAC_PROPAGATION_WAIT }, { parent: this, dependsOn: [managerGrant] });
+            for (const reader of args.certificateReaders ?? []) {
+                new authorization.RoleAssignment(
+                    `${name}-${reader.key}-key-vault-reader`,
+                    {
+                        principalId: reader.principalId,
+                        principalType: "ServicePrincipal",
+                        roleDefinitionId: roleDefinition(KEY_VAULT_READER_ROLE),
+                        scope: this.vault.id,
+                        roleAssignmentName: this.vault.id.apply((id) => stableGuid(id, KEY_VAULT_READER_ROLE, `${name}-${reader.key}`)),
+                    },
+                    { parent: this, deleteBeforeReplace: true },
+                );
+            }
         } else {
             this.identityAccess.push(
                 new keyvault.AccessPolicy(
@@ -184,15 +216,26 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     { parent: this },
                 ),
             );
-            deployerAccess = new keyvault.AccessPolicy(
+            managerAccess = new keyvault.AccessPolicy(
                 `${name}-deployer-policy`,
                 {
                     resourceGroupName: args.resourceGroupName,
                     vaultName: this.vault.name,
-                    policy: { tenantId: client.tenantId, objectId: client.objectId, permissions: DEPLOYER_PERMISSIONS },
+                    policy: { tenantId: client.tenantId, objectId: manager.principalId, permissions: DEPLOYER_PERMISSIONS },
                 },
                 { parent: this },
             );
+            for (const reader of args.certificateReaders ?? []) {
+                new keyvault.AccessPolicy(
+                    `${name}-${reader.key}-reader-policy`,
+                    {
+                        resourceGroupName: args.resourceGroupName,
+                        vaultName: this.vault.name,
+                        policy: { tenantId: client.tenantId, objectId: reader.principalId, permissions: READER_PERMISSIONS },
+                    },
+                    { parent: this },
+                );
+            }
         }
 
         const foreignVaults = [...new Set((args.existingCertificates ?? []).flatMap((cert) => (cert.keyVaultId ? [cert.keyVaultId] : [])))];
@@ -223,8 +266,8 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     },
                     tags: { ...args.tags },
                 },
-                // The data-plane call fails with 403 until the deployer's grant exists.
-                { parent: this, dependsOn: [deployerAccess] },
+                // The data-plane call fails with 403 until the manager's grant exists and has taken effect.
+                { parent: this, dependsOn: [managerAccess] },
             );
             urls[certificate.name] = created[certificate.name].versionlessSecretId;
         }

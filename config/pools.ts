@@ -9,7 +9,8 @@ import { ConfigReader } from "./reader";
 export interface PoolSettings {
     /** The pools to declare; empty means no pool, identity or vault at all. */
     readonly pools: readonly PoolDefinition[];
-    readonly keyVaultName: string;
+    /** The vault name given in config; undefined means derive one (see defaultKeyVaultName). */
+    readonly keyVaultName: string | undefined;
     readonly permissionModel: VaultPermissionModel;
     /** Resource group of the pool identity; undefined means the Batch account's group. */
     readonly identityResourceGroup?: string;
@@ -155,8 +156,11 @@ const KEY_VAULT_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/pr
 const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/;
 const ISO_DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?$/;
 
-/** A few months are 28 days long, so a renewal due this many days per month of validity always falls inside it. */
-const SHORTEST_MONTH_DAYS = 28;
+/**
+ * Key Vault accepts a lifetime action's daysBeforeExpiry only below validity months x 27 (the LifetimeAction docs of
+ * the Key Vault certificates API), which also keeps renewal inside the shortest possible validity.
+ */
+const SHORTEST_MONTH_DAYS = 27;
 
 /** Azure's Key Vault name rules: 3-24 characters, letters, digits and hyphens, starts with a letter, ends with a letter or digit, no "--". */
 export function keyVaultNameProblem(name: string): string | undefined {
@@ -179,11 +183,13 @@ export function keyVaultNameProblem(name: string): string | undefined {
 }
 
 /**
- * A Key Vault name derived from project and stack: vault names are global across Azure, so a short hash of both is
- * appended to keep two stacks (or two projects) apart. Always satisfies keyVaultNameProblem.
+ * A Key Vault name derived from subscription, project and stack. Vault names are global across Azure and stay taken
+ * for 90 days after deletion (purge protection), so the hash keeps the same stack in two subscriptions, and two
+ * stacks or projects, apart. Always satisfies keyVaultNameProblem.
  */
-export function defaultKeyVaultName(projectName: string, stackName: string): string {
-    const hash = createHash("sha256").update(`${projectName}/${stackName}`).digest("hex").slice(0, 6);
+export function defaultKeyVaultName(stack: { projectName: string; stackName: string }, subscriptionId: string): string {
+    const { projectName, stackName } = stack;
+    const hash = createHash("sha256").update(`${subscriptionId}/${projectName}/${stackName}`).digest("hex").slice(0, 6);
     const stem = `kv-${stackName}`
         .toLowerCase()
         .replace(/[^a-z0-9-]/g, "-")
@@ -331,8 +337,8 @@ class PoolEntryReader {
 
 export function readPoolSettings(reader: ConfigReader, stack: { projectName: string; stackName: string }, cloud: CloudName): PoolSettings {
     const permissionModel = reader.oneOf<VaultPermissionModel>("poolKeyVaultPermissionModel", ["rbac", "accessPolicy"], "rbac");
-    const keyVaultName = reader.string("poolKeyVaultName", defaultKeyVaultName(stack.projectName, stack.stackName), { example: "kv-batch-pools-01" });
-    const vaultNameProblem = keyVaultNameProblem(keyVaultName);
+    const keyVaultName = reader.optionalString("poolKeyVaultName", { example: "kv-batch-pools-01" });
+    const vaultNameProblem = keyVaultName === undefined ? undefined : keyVaultNameProblem(keyVaultName);
     if (vaultNameProblem !== undefined) {
         reader.report("poolKeyVaultName", vaultNameProblem, "kv-batch-pools-01");
     }
@@ -595,7 +601,7 @@ function existingCertificate(fields: PoolEntryReader, cloud: CloudName): Existin
  * certificate of the same name would fight over it. An existing certificate outside the stack's vault needs the
  * vault's ID, or nothing could grant the pool identity read access before the nodes boot.
  */
-function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], keyVaultName: string): void {
+function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], keyVaultName: string | undefined): void {
     const poolNames = new Set<string>();
     const certificates = new Map<string, { pool: string; secretUrl?: string }>();
     pools.forEach((pool, index) => {
@@ -616,11 +622,12 @@ function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], key
                 );
             }
             certificates.set(certificate.name.toLowerCase(), { pool: pool.name, secretUrl });
-            if (certificate.kind === "existing" && certificate.vaultName !== keyVaultName.toLowerCase() && certificate.keyVaultId === undefined) {
+            if (certificate.kind === "existing" && certificate.vaultName !== keyVaultName?.toLowerCase() && certificate.keyVaultId === undefined) {
                 reader.report(
                     `${path}.keyVaultId`,
                     `is required: "${certificate.secretUrl}" lives outside the stack's vault, and the pool identity must be granted ` +
-                        "read access to it before nodes boot (requireInitialSync blocks them otherwise)",
+                        "read access to it before nodes boot (requireInitialSync blocks them otherwise). A certificate in the " +
+                        "stack's own vault needs poolKeyVaultName set, since the derived name is only known at deploy time",
                     `/subscriptions/<subscription-id>/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/${certificate.vaultName}`,
                 );
             }

@@ -108,8 +108,8 @@ describe("network", () => {
         });
     });
 
-    test("public network access can be disabled", async () => {
-        const run = await runWith({ publicNetworkAccess: "Disabled" });
+    test("public network access can be disabled when the stack has no pools", async () => {
+        const run = await runWith({ publicNetworkAccess: "Disabled", pools: [] });
         expect(findResource(run, ACCOUNT, "batch-account").inputs.publicNetworkAccess).toBe("Disabled");
     });
 });

@@ -1,8 +1,8 @@
 import * as batch from "@pulumi/azure-native/batch";
 import { CertificateRotatingPool } from "../components/certificateRotatingPool";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, PoolIdentityVault } from "../components/poolIdentityVault";
-import { POOL_IMAGES } from "../config/pools";
-import { fakeGuid } from "../tools/fakeCloud";
+import { POOL_IMAGES, defaultKeyVaultName } from "../config/pools";
+import { FAKE_SUBSCRIPTION_ID, fakeGuid } from "../tools/fakeCloud";
 import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../tools/offlineRuntime";
 import { runWith } from "./helpers";
 
@@ -12,6 +12,9 @@ const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const ACCESS_POLICY = "azure-native:keyvault:AccessPolicy";
 const CERTIFICATE = "azure:keyvault/certificate:Certificate";
+const SLEEP = "time:index/sleep:Sleep";
+/** The example stack sets no vault name, so the program derives it from subscription, project and stack. */
+const VAULT_NAME = defaultKeyVaultName({ projectName: "batch-entra", stackName: "dev" }, FAKE_SUBSCRIPTION_ID);
 
 function extensionOf(pool: DeclaredResource): any {
     const extensions = pool.inputs.deploymentConfiguration.virtualMachineConfiguration.extensions;
@@ -52,15 +55,15 @@ describe("the example stack's pool", () => {
     test("nodes observe the certificate's versionless secret URL and wait for the first sync", () => {
         const pool = findResource(run, POOL, "pool-pool-01-pool");
         const settings = extensionOf(pool).settings.secretsManagementSettings;
-        expect(observedUrls(pool)).toEqual(["https://kv-dev-e35732.vault.azure.net/secrets/pool-01-cert"]);
-        expect(run.outputs.certificateSecretUrls).toEqual({ "pool-01-cert": "https://kv-dev-e35732.vault.azure.net/secrets/pool-01-cert" });
+        expect(observedUrls(pool)).toEqual([`https://${VAULT_NAME}.vault.azure.net/secrets/pool-01-cert`]);
+        expect(run.outputs.certificateSecretUrls).toEqual({ "pool-01-cert": `https://${VAULT_NAME}.vault.azure.net/secrets/pool-01-cert` });
         expect(settings).toMatchObject({ requireInitialSync: true, pollingIntervalInS: "3600", certificateStoreLocation: "/var/lib/waagent/Microsoft.Azure.KeyVault" });
     });
 
     test("identity -> vault access -> certificate -> pool, in that order", () => {
         const grant = findResource(run, ROLE_ASSIGNMENT, "pool-vault-identity-secrets-user");
         expect(grant.inputs.roleDefinitionId).toMatch(new RegExp(`/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}$`));
-        expect(grant.inputs.scope).toMatch(/\/providers\/Microsoft\.KeyVault\/vaults\/kv-dev-e35732$/);
+        expect(grant.inputs.scope).toMatch(new RegExp(`/providers/Microsoft\\.KeyVault/vaults/${VAULT_NAME}$`));
         expect(grant.inputs.principalId).toBe(run.outputs.poolIdentityPrincipalId);
         expect(grant.inputs.principalType).toBe("ServicePrincipal");
         expect(grant.dependencies).toContain(urnOf(run, IDENTITY, "pool-vault-identity"));
@@ -68,7 +71,11 @@ describe("the example stack's pool", () => {
         const officer = findResource(run, ROLE_ASSIGNMENT, "pool-vault-deployer-certificates-officer");
         expect(officer.inputs.roleDefinitionId).toMatch(new RegExp(`/roleDefinitions/${KEY_VAULT_CERTIFICATES_OFFICER_ROLE}$`));
         const certificate = findResource(run, CERTIFICATE, "pool-vault-pool-01-cert");
-        expect(certificate.dependencies).toContain(officer.urn);
+        // The certificate waits for the officer grant and then for the grant to reach Key Vault's data plane.
+        const propagation = findResource(run, SLEEP, "pool-vault-grant-propagation");
+        expect(propagation.dependencies).toContain(officer.urn);
+        expect(propagation.inputs.createDuration).toBe("120s");
+        expect(certificate.dependencies).toContain(propagation.urn);
 
         const pool = findResource(run, POOL, "pool-pool-01-pool");
         const account = urnOf(run, "azure-native:batch:BatchAccount", "batch-account");
@@ -169,8 +176,11 @@ test("a pipeline deploying as a service principal gets its certificate grant typ
 });
 
 test("an existing certificate in the stack's vault is observed as given, and none is created for it", async () => {
-    const secretUrl = "https://kv-dev-e35732.vault.azure.net/secrets/imported-tls";
-    const run = await runWith({ pools: [{ name: "pool-01", vmSize: "Standard_D2s_v5", certificates: [{ secretUrl }] }] });
+    const secretUrl = "https://kv-batch-pools-01.vault.azure.net/secrets/imported-tls";
+    const run = await runWith({
+        poolKeyVaultName: "kv-batch-pools-01",
+        pools: [{ name: "pool-01", vmSize: "Standard_D2s_v5", certificates: [{ secretUrl }] }],
+    });
     expect(resourcesOfType(run, CERTIFICATE)).toEqual([]);
     const pool = findResource(run, POOL, "pool-pool-01-pool");
     expect(observedUrls(pool)).toEqual([secretUrl]);
@@ -197,7 +207,7 @@ test("a Windows pool uses KeyVaultForWindows with a per-certificate store", asyn
     expect(extension.type).toBe("KeyVaultForWindows");
     expect(extension.typeHandlerVersion).toBe("3.0");
     expect(extension.settings.secretsManagementSettings.observedCertificates).toEqual([
-        { url: "https://kv-dev-e35732.vault.azure.net/secrets/win-01-cert", certificateStoreName: "MY", certificateStoreLocation: "LocalMachine" },
+        { url: `https://${VAULT_NAME}.vault.azure.net/secrets/win-01-cert`, certificateStoreName: "MY", certificateStoreLocation: "LocalMachine" },
     ]);
     expect(extension.settings.authenticationSettings.msiClientId).toBe(run.outputs.poolIdentityClientId);
     expect(pool.inputs.deploymentConfiguration.virtualMachineConfiguration).toMatchObject({
@@ -227,10 +237,10 @@ test("several pools share one identity and vault, and each observes only its own
     expect(resourcesOfType(run, CERTIFICATE).map((cert) => cert.inputs.name).sort()).toEqual(["pool-a-cert", "pool-b-api", "pool-b-client"]);
     const poolA = findResource(run, POOL, "pool-pool-a-pool");
     const poolB = findResource(run, POOL, "pool-pool-b-pool");
-    expect(observedUrls(poolA)).toEqual(["https://kv-dev-e35732.vault.azure.net/secrets/pool-a-cert"]);
+    expect(observedUrls(poolA)).toEqual([`https://${VAULT_NAME}.vault.azure.net/secrets/pool-a-cert`]);
     expect(observedUrls(poolB)).toEqual([
-        "https://kv-dev-e35732.vault.azure.net/secrets/pool-b-api",
-        "https://kv-dev-e35732.vault.azure.net/secrets/pool-b-client",
+        `https://${VAULT_NAME}.vault.azure.net/secrets/pool-b-api`,
+        `https://${VAULT_NAME}.vault.azure.net/secrets/pool-b-client`,
     ]);
     expect(poolA.dependencies).not.toContain(urnOf(run, CERTIFICATE, "pool-vault-pool-b-api"));
     expect(poolB.dependencies).toEqual(expect.arrayContaining([urnOf(run, CERTIFICATE, "pool-vault-pool-b-api"), urnOf(run, CERTIFICATE, "pool-vault-pool-b-client")]));

@@ -30,6 +30,7 @@ describe("stack configuration is validated before any resource is declared", () 
         ["tags.a/b", { tags: { "a/b": "x" } }, /cannot contain/],
         ["clientSecretLifetimDays", { clientSecretLifetimDays: "90" }, /did you mean "batch-entra:clientSecretLifetimeDays"/],
         ["azure-native:environment", { cloud: "usgovernment", "azuread:environment": "usgovernment" }, /unset \(public cloud\)/],
+        ["publicNetworkAccess", { publicNetworkAccess: "Disabled" }, /node management endpoint/],
         ["azuread:environment", { cloud: "china", "azure-native:environment": "china", "azuread:environment": "global" }, /must name the same cloud/],
     ])("%s: %p is refused", async (key, overrides, message) => {
         const { problem } = await expectRejected(overrides, key);

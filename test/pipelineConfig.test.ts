@@ -1,9 +1,11 @@
 import { environmentCredentialName, environmentProblem, repositoryProblem } from "../config/pipeline";
 import { expectRejected } from "./helpers";
 
+const BOOTSTRAP_ADMIN = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
 const PIPELINE_ON = {
     pipelineIdentity: true,
     pipelineRepository: "contoso/batch-entra",
+    appOwners: [BOOTSTRAP_ADMIN],
 };
 
 describe("pipeline configuration that Entra ID or GitHub would reject fails validation, naming the key", () => {
@@ -54,6 +56,11 @@ describe("pipeline configuration that Entra ID or GitHub would reject fails vali
     test("the repository is required when the pipeline is on", async () => {
         const { problem } = await expectRejected({ pipelineIdentity: true }, "pipelineRepository");
         expect(problem.problem).toMatch(/required/);
+    });
+
+    test("the client app needs a human owner when CI becomes its owner", async () => {
+        const { problem } = await expectRejected({ ...PIPELINE_ON, appOwners: [] }, "appOwners");
+        expect(problem.problem).toMatch(/no human owner/);
     });
 
     test("pipelineOwners must be object IDs", async () => {

@@ -11,7 +11,7 @@ import {
     constrainAssignableRoles,
     roleDefinitionGuid,
 } from "../components/pipelineIdentity";
-import { FAKE_GRAPH_APP_ROLE_IDS, FAKE_GRAPH_OBJECT_ID, FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
+import { FAKE_DEPLOYER_OBJECT_ID, FAKE_GRAPH_APP_ROLE_IDS, FAKE_GRAPH_OBJECT_ID, FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
 import { DeclaredResource, OfflineProgramError, OfflineRun, findResource, resourcesOfType, runOffline } from "../tools/offlineRuntime";
 import { exampleStackConfig, runWith } from "./helpers";
 
@@ -22,9 +22,11 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const APP_ROLE_ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment";
 const RESOURCE_GROUP_ID = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-batch-entra-dev`;
 
+const BOOTSTRAP_ADMIN = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
 const PIPELINE_ON = {
     pipelineIdentity: true,
     pipelineRepository: "contoso/batch-entra",
+    appOwners: [BOOTSTRAP_ADMIN],
 };
 
 /** Role GUID of an assignment, from its full role definition ID. */
@@ -76,19 +78,34 @@ describe("the pipeline identity (pipelineIdentity: true)", () => {
         expect(findResource(defaulted, FIC, "pipeline-deploy-github-env-dev").inputs.subject).toBe("repo:contoso/batch-entra:environment:dev");
     });
 
-    test("the preview identity only reads: Reader on the resource group and Graph Application.Read.All", () => {
+    test("the preview identity only reads: Reader on the resource group, Key Vault Reader on the pools' vault, Graph Application.Read.All", () => {
         const previewId = findResource(run, SP, "pipeline-preview-sp");
         const assignments = resourcesOfType(run, ROLE_ASSIGNMENT).filter((a) => a.dependencies.includes(previewId.urn));
-        expect(assignments.map(roleOf)).toEqual([PIPELINE_ROLES.reader]);
-        expect(assignments[0].inputs.scope).toBe(RESOURCE_GROUP_ID);
+        expect(assignments.map(roleOf).sort()).toEqual([PIPELINE_ROLES.reader, PIPELINE_ROLES.keyVaultReader].sort());
+        expect(assignments.find((a) => roleOf(a) === PIPELINE_ROLES.reader)?.inputs.scope).toBe(RESOURCE_GROUP_ID);
+        // Its refresh reads the certificates, a data-plane read that Reader on the group does not give.
+        const vaultReader = findResource(run, ROLE_ASSIGNMENT, "pool-vault-pipeline-preview-key-vault-reader");
+        const vaultName = findResource(run, "azure-native:keyvault:Vault", "pool-vault-vault").inputs.vaultName;
+        expect(vaultReader.inputs.scope).toBe(`${RESOURCE_GROUP_ID}/providers/Microsoft.KeyVault/vaults/${vaultName}`);
 
         const graphGrants = resourcesOfType(run, APP_ROLE_ASSIGNMENT).filter((a) => a.dependencies.includes(previewId.urn));
         expect(graphGrants.map((g) => g.inputs.appRoleId)).toEqual([FAKE_GRAPH_APP_ROLE_IDS["Application.Read.All"]]);
     });
 
+    test("the deploy identity manages the pools' certificates, a grant that does not follow whoever runs pulumi up", () => {
+        const deployId = findResource(run, SP, "pipeline-deploy-sp");
+        const officer = findResource(run, ROLE_ASSIGNMENT, "pool-vault-deployer-certificates-officer");
+        expect(roleOf(officer)).toBe(PIPELINE_ROLES.keyVaultCertificatesOfficer);
+        expect(officer.dependencies).toContain(deployId.urn);
+        expect(officer.inputs.principalType).toBe("ServicePrincipal");
+        expect(officer.inputs.principalId).not.toBe(FAKE_DEPLOYER_OBJECT_ID);
+    });
+
     test("the deploy identity gets Contributor and a conditioned RBAC Administrator on the resource group, nothing at subscription scope", () => {
         const deployId = findResource(run, SP, "pipeline-deploy-sp");
-        const assignments = resourcesOfType(run, ROLE_ASSIGNMENT).filter((a) => a.dependencies.includes(deployId.urn));
+        const assignments = resourcesOfType(run, ROLE_ASSIGNMENT).filter(
+            (a) => a.dependencies.includes(deployId.urn) && a.parent?.endsWith("::pipeline"),
+        );
         expect(assignments.map(roleOf).sort()).toEqual(
             [PIPELINE_ROLES.contributor, PIPELINE_ROLES.roleBasedAccessControlAdministrator].sort(),
         );
@@ -131,7 +148,8 @@ describe("the pipeline identity (pipelineIdentity: true)", () => {
             expect(grant.inputs.resourceObjectId).toBe(FAKE_GRAPH_OBJECT_ID);
         }
         const deployObjectId = grants[0].inputs.principalObjectId;
-        expect(findResource(run, APP, "batch-client-app").inputs.owners).toContain(deployObjectId);
+        // The configured people and the deploy identity; not whoever ran this update, or CI would rewrite the list.
+        expect(findResource(run, APP, "batch-client-app").inputs.owners).toEqual([BOOTSTRAP_ADMIN, deployObjectId]);
         expect(findResource(run, SP, "batch-client-sp").inputs.owners).toContain(deployObjectId);
     });
 

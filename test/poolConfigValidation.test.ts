@@ -143,12 +143,23 @@ describe("the vault and the identity", () => {
         expect(problem.problem).toMatch(why);
     });
 
-    test("the derived vault name follows Azure's rules and differs per stack", () => {
+    test("the derived vault name follows Azure's rules and differs per stack and per subscription", () => {
+        const subscription = "8c3f1c55-0000-4000-8000-00000000b47c";
+        const named = (stackName: string, subscriptionId = subscription) => defaultKeyVaultName({ projectName: "batch-entra", stackName }, subscriptionId);
         for (const stack of ["dev", "production-europe-west-01", "a_b", "9"]) {
-            expect(keyVaultNameProblem(defaultKeyVaultName("batch-entra", stack))).toBeUndefined();
+            expect(keyVaultNameProblem(named(stack))).toBeUndefined();
         }
-        expect(defaultKeyVaultName("batch-entra", "dev")).not.toBe(defaultKeyVaultName("batch-entra", "prod"));
-        expect(defaultKeyVaultName("batch-entra", "dev")).toBe(defaultKeyVaultName("batch-entra", "dev"));
+        expect(named("dev")).not.toBe(named("prod"));
+        expect(named("dev")).not.toBe(named("dev", "11111111-2222-4333-8444-555555555555"));
+        expect(named("dev")).toBe(named("dev"));
+    });
+
+    test("a certificate URL cannot claim the stack's vault while its name is still to be derived", async () => {
+        const { problem } = await expectRejected(
+            withPool({ certificates: [{ secretUrl: "https://kv-somewhere.vault.azure.net/secrets/imported-tls" }] }),
+            "pools[0].certificates[0].keyVaultId",
+        );
+        expect(problem.problem).toMatch(/needs poolKeyVaultName set/);
     });
 
     test("an unknown permission model is refused", async () => {
