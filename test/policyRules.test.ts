@@ -110,18 +110,63 @@ describe("custom roles", () => {
         expect(await messagesOf("custom-role-no-rbac-writes", readOnly)).toEqual([]);
     });
 
-    test("a job submitter role may not write or delete pools without the autopool opt-in", async () => {
-        const withPools = { ...jobSubmitter, actions: [...jobSubmitter.actions, "Microsoft.Batch/batchAccounts/pools/*"] };
+    const withPools = { ...jobSubmitter, actions: [...jobSubmitter.actions, "Microsoft.Batch/batchAccounts/pools/*"] };
+    const allowAutopool = { "job-submitter-role-no-pool-writes": { allowAutopool: true } };
+
+    test("a job submitter role may not write or delete pools by default, whatever its name says", async () => {
         expect(await messagesOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter", withPools))).toEqual([
-            'custom role "Azure Batch Custom Job Submitter" grants Microsoft.Batch/batchAccounts/pools/write, ' +
-                'Microsoft.Batch/batchAccounts/pools/delete without the autopool opt-in (roleName ending in "(autopool)").',
+            'custom role "Azure Batch Custom Job Submitter" is a job-submission role (it grants the data action ' +
+                "Microsoft.Batch/batchAccounts/jobs/write) and grants Microsoft.Batch/batchAccounts/pools/write, " +
+                "Microsoft.Batch/batchAccounts/pools/delete, but the policy config does not allow autopools (allowAutopool is false).",
         ]);
-        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter (autopool)", withPools))).toEqual([]);
+        // The "(autopool)" name suffix the program uses is a label, not the opt-in.
+        const [violation] = await violationsOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter (autopool)", withPools));
+        expect(violation.enforcement).toBe("mandatory");
+        expect(violation.remediation).toContain('{"job-submitter-role-no-pool-writes": {"allowAutopool": true}}');
+        expect(violation.remediation).toContain("--policy-pack-config <file>");
+        expect(violation.remediation).toContain("npm run plan -- --policy-config <file>");
+        expect(violation.remediation).toContain("jobSubmitterAllowsAutopool: true");
+    });
+
+    test("allowAutopool in the policy config lets a job submitter role write and delete pools", async () => {
+        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter (autopool)", withPools), allowAutopool)).toEqual([]);
+        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Jobs and pools", withPools), allowAutopool)).toEqual([]);
+    });
+
+    test("a renamed role is still a job-submission role when it grants jobs/* or jobs/write", async () => {
+        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Batch Workload Operator", withPools))).toEqual([
+            expect.stringMatching(/^custom role "Batch Workload Operator" is a job-submission role \(it grants the data action Microsoft\.Batch\/batchAccounts\/jobs\/write\)/),
+        ]);
+        const writesJobs = role("Batch Workload Operator", {
+            actions: ["Microsoft.Batch/batchAccounts/pools/write"],
+            dataActions: ["microsoft.batch/batchaccounts/jobs/write"],
+        });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", writesJobs)).toHaveLength(1);
+        const providerWildcard = role("Batch Workload Operator", { actions: ["Microsoft.Batch/batchAccounts/pools/delete"], dataActions: ["Microsoft.Batch/*"] });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", providerWildcard)).toHaveLength(1);
+    });
+
+    test('a role named "Job Submitter" is caught even without job data actions', async () => {
+        const poolsOnly = role("Contoso Job Submitter", { actions: ["Microsoft.Batch/batchAccounts/pools/write"] });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", poolsOnly)).toEqual([
+            expect.stringContaining('is a job-submission role (its roleName contains "Job Submitter") and grants Microsoft.Batch/batchAccounts/pools/write,'),
+        ]);
     });
 
     test("roles not meant for job submission may manage pools", async () => {
         const poolOperator = role("Batch Pool Operator", { actions: ["Microsoft.Batch/batchAccounts/pools/write"] });
         expect(await messagesOf("job-submitter-role-no-pool-writes", poolOperator)).toEqual([]);
+        const readsJobs = role("Batch Pool Operator", {
+            actions: ["Microsoft.Batch/batchAccounts/pools/*"],
+            dataActions: ["Microsoft.Batch/batchAccounts/jobs/read"],
+        });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", readsJobs)).toEqual([]);
+        const jobWritesTakenAway = role("Batch Pool Operator", {
+            actions: ["Microsoft.Batch/batchAccounts/pools/*"],
+            dataActions: ["Microsoft.Batch/batchAccounts/jobs/*"],
+            notDataActions: ["Microsoft.Batch/batchAccounts/jobs/write"],
+        });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", jobWritesTakenAway)).toEqual([]);
     });
 });
 
