@@ -13,7 +13,7 @@ export interface BuiltInRole {
     readonly guid: string;
 }
 
-/** Roles for the Batch account: the contract's tokens, minus the custom role. */
+/** Built-in roles for the Batch account, by the token `roleAssignments` accepts (JobSubmitter, the custom role, is apart). */
 export const BATCH_BUILT_IN_ROLES = {
     AzureBatchJobSubmitter: { displayName: "Azure Batch Job Submitter", guid: "48e5e92e-a480-4e71-aa9c-2778f4c13781" },
     AzureBatchAccountReader: { displayName: "Azure Batch Account Reader", guid: "11076f67-66f6-4be0-8f6b-f0609fd05cc9" },
@@ -90,6 +90,6 @@ export const JOB_SUBMITTER_ROLE = {
 /** Jobs that use autopools create and delete their pool, so they need these too (seed 003). */
 export const AUTOPOOL_ACTIONS = ["Microsoft.Batch/batchAccounts/pools/write", "Microsoft.Batch/batchAccounts/pools/delete"] as const;
 
-/** The autopool variant says so in its description; its name also ends in "(autopool)" (see contracts). */
+/** The autopool variant says so in its description, and its name ends in "(autopool)" so people reading role lists see it. */
 export const AUTOPOOL_DESCRIPTION =
     "Allows a user to submit jobs to Azure Batch, including autopool jobs, which create and delete their own pools";

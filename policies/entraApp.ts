@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, configWithDefaults, forResources, isSet } from "./common";
+import { asArray, asObject, configWithDefaults, equalsIgnoreCase, forResources, isSet } from "./common";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -124,3 +124,105 @@ export const adminConsentGranted: ResourceValidationPolicy = {
         },
     ),
 };
+
+const APPLICATION = "azuread:index/application:Application";
+/** The split-up app registration resources: the same settings, spread over resources of their own. */
+const APPLICATION_REGISTRATION = "azuread:index/applicationRegistration:ApplicationRegistration";
+const APPLICATION_FALLBACK_PUBLIC_CLIENT = "azuread:index/applicationFallbackPublicClient:ApplicationFallbackPublicClient";
+
+/** The provider's default sign-in audience: accounts of the app's own tenant only. */
+const SINGLE_TENANT_AUDIENCE = "AzureADMyOrg";
+
+export const appRegistrationMultiTenant: ResourceValidationPolicy = {
+    name: "app-registration-multi-tenant",
+    description:
+        `App registrations sign in accounts of their own tenant only: signInAudience is unset or ${SINGLE_TENANT_AUDIENCE}. ` +
+        "Any other audience lets accounts of other tenants (or personal Microsoft accounts) sign in and request tokens.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+        `Set signInAudience to "${SINGLE_TENANT_AUDIENCE}" (batch-entra's default); a Batch client serves one tenant's ` +
+        "users and service principals. Keep a multi-tenant audience only for an app other tenants really consent to, and " +
+        "then check the tenant ID claim in every token.",
+    url: "https://learn.microsoft.com/entra/identity-platform/single-and-multi-tenant-apps",
+    validateResource: forResources(
+        (type) => type === APPLICATION || type === APPLICATION_REGISTRATION,
+        (props, _args, reportViolation) => {
+            if (isSet(props, "signInAudience") && !equalsIgnoreCase(props.signInAudience, SINGLE_TENANT_AUDIENCE)) {
+                reportViolation(
+                    `signInAudience is ${props.signInAudience}, so accounts outside this tenant can sign in to the app ` +
+                        `(${SINGLE_TENANT_AUDIENCE} limits it to this tenant).`,
+                );
+            }
+        },
+    ),
+};
+
+export const appRegistrationPublicClientFlows: ResourceValidationPolicy = {
+    name: "app-registration-public-client-flows",
+    description:
+        "App registrations do not allow public client flows (fallbackPublicClientEnabled, the portal's \"Allow public " +
+        "client flows\"): device code, username/password (ROPC) and integrated Windows authentication, flows in which " +
+        "no redirect URI proves which client asked for the token.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    remediationSteps:
+        "Leave allowPublicClientFlows false in the stack (fallbackPublicClientEnabled false) unless a command-line or " +
+        "headless client needs the device code flow (npm run verify -- --interactive does); desktop and mobile clients sign in with the authorization code " +
+        "flow and PKCE through publicClientRedirectUris, which does not need it.",
+    url: "https://learn.microsoft.com/entra/msal/msal-authentication-flows",
+    validateResource: [
+        forResources(
+            (type) => type === APPLICATION,
+            (props, _args, reportViolation) => {
+                if (props.fallbackPublicClientEnabled === true) {
+                    reportViolation("fallbackPublicClientEnabled is true, so the app accepts device code, username/password and integrated Windows sign-ins.");
+                }
+            },
+        ),
+        forResources(
+            (type) => type === APPLICATION_FALLBACK_PUBLIC_CLIENT,
+            (props, _args, reportViolation) => {
+                if (props.enabled === true) {
+                    reportViolation("enabled is true, so the app accepts device code, username/password and integrated Windows sign-ins.");
+                }
+            },
+        ),
+    ],
+};
+
+export const appRegistrationImplicitGrant: ResourceValidationPolicy = {
+    name: "app-registration-implicit-grant",
+    description:
+        "App registrations do not issue access or ID tokens through the OAuth implicit grant (web.implicitGrant), which " +
+        "returns tokens in the redirect URL, where browser history, logs and referrers can leak them.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+        "Set web.implicitGrant.accessTokenIssuanceEnabled and idTokenIssuanceEnabled to false (batch-entra's client app " +
+        "does) and sign in with the authorization code flow and PKCE; MSAL.js 2 and later use that flow for single-page apps.",
+    url: "https://learn.microsoft.com/entra/identity-platform/v2-oauth2-implicit-grant-flow",
+    validateResource: forResources(
+        (type) => type === APPLICATION || type === APPLICATION_REGISTRATION,
+        (props, args, reportViolation) => {
+            const issued =
+                args.type === APPLICATION
+                    ? implicitTokens(asObject(asObject(props.web)?.implicitGrant), "accessTokenIssuanceEnabled", "idTokenIssuanceEnabled")
+                    : implicitTokens(props, "implicitAccessTokenIssuanceEnabled", "implicitIdTokenIssuanceEnabled");
+            if (issued.length > 0) {
+                reportViolation(`the implicit grant issues ${issued.join(" and ")}, which travel in the redirect URL.`);
+            }
+        },
+    ),
+};
+
+function implicitTokens(settings: Record<string, any> | undefined, accessTokenKey: string, idTokenKey: string): string[] {
+    const issued: string[] = [];
+    if (settings?.[accessTokenKey] === true) {
+        issued.push(`access tokens (${accessTokenKey})`);
+    }
+    if (settings?.[idTokenKey] === true) {
+        issued.push(`ID tokens (${idTokenKey})`);
+    }
+    return issued;
+}

@@ -1,12 +1,19 @@
 import type { Policies } from "@pulumi/policy";
 import { batchAccountNoSharedKey, batchAccountPublicNetworkAccess, batchAccountTaskAuthenticationToken } from "./batchAccount";
-import { adminConsentGranted, clientSecretExpiry } from "./entraApp";
+import {
+    adminConsentGranted,
+    appRegistrationImplicitGrant,
+    appRegistrationMultiTenant,
+    appRegistrationPublicClientFlows,
+    clientSecretExpiry,
+} from "./entraApp";
 import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "./keyVault";
 import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "./pools";
 import {
     customRoleNoRbacWrites,
     customRoleNoWildcardActions,
     jobSubmitterRoleNoPoolWrites,
+    roleAssignmentBroadBatchRole,
     roleAssignmentNoPrivilegedRoles,
     roleAssignmentPrincipalType,
 } from "./rbac";
@@ -35,4 +42,8 @@ export const policies: Policies = [
     keyVaultPublicNetworkAccess,
     keyVaultRbacPermissionModel,
     adminConsentGranted,
+    appRegistrationMultiTenant,
+    appRegistrationPublicClientFlows,
+    appRegistrationImplicitGrant,
+    roleAssignmentBroadBatchRole,
 ];

@@ -30,8 +30,11 @@ export const RBAC_WRITE_OPERATIONS = [
 
 export const POOL_WRITE_OPERATIONS = ["Microsoft.Batch/batchAccounts/pools/write", "Microsoft.Batch/batchAccounts/pools/delete"];
 
-/** The roleName suffix the program gives the Job Submitter variant that may create autopools (jobSubmitterAllowsAutopool). */
-export const AUTOPOOL_ROLE_NAME_MARKER = "(autopool)";
+/** Data actions only a role meant for job submission grants; `jobs/*` and `jobs/write` both cover the first. */
+const JOB_SUBMISSION_DATA_ACTIONS = ["Microsoft.Batch/batchAccounts/jobs/write"];
+
+/** Contributor: every action on every resource in scope, which includes the Batch account's keys and pools. */
+export const CONTRIBUTOR_ROLE_ID = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 
 export const roleAssignmentPrincipalType: ResourceValidationPolicy = {
     name: "role-assignment-principal-type",
@@ -193,30 +196,89 @@ export const customRoleNoRbacWrites: ResourceValidationPolicy = {
     }),
 };
 
+const autopoolConfig: PolicyConfigSchema = {
+    properties: {
+        allowAutopool: {
+            type: "boolean",
+            default: false,
+            description:
+                "Allow pool write and delete on job-submission roles, which jobs with autopools need (the stack's " +
+                "jobSubmitterAllowsAutopool: true declares such a role).",
+        },
+    },
+};
+
+/**
+ * Why the role counts as one for job submission, or undefined when it does not. The data actions decide as well
+ * as the name, so renaming a role does not take it out of the policy's reach.
+ */
+function jobSubmissionEvidence(props: Record<string, any>, permissions: readonly RolePermissions[]): string | undefined {
+    const submitsJobs = JOB_SUBMISSION_DATA_ACTIONS.some((operation) =>
+        permissions.some((permission) => grants(permission.dataActions, permission.notDataActions, operation)),
+    );
+    if (submitsJobs) {
+        return "it grants the data action Microsoft.Batch/batchAccounts/jobs/write";
+    }
+    return typeof props.roleName === "string" && /job submitter/i.test(props.roleName) ? 'its roleName contains "Job Submitter"' : undefined;
+}
+
 export const jobSubmitterRoleNoPoolWrites: ResourceValidationPolicy = {
     name: "job-submitter-role-no-pool-writes",
     description:
-        'A custom role meant for job submission (its roleName contains "Job Submitter") does not create, change or ' +
-        `delete pools, unless it is the autopool variant the stack opted into (its roleName ends in "${AUTOPOOL_ROLE_NAME_MARKER}").`,
+        'A custom role meant for job submission (its roleName contains "Job Submitter", or it grants the data action ' +
+        "Microsoft.Batch/batchAccounts/jobs/write, e.g. through jobs/*) does not create, change or delete pools, unless " +
+        "the policy config allows autopools (allowAutopool, default false).",
     enforcementLevel: "mandatory",
     severity: "medium",
+    configSchema: autopoolConfig,
     remediationSteps:
-        "Remove Microsoft.Batch/batchAccounts/pools/write and pools/delete from the role. Jobs that run on autopools " +
-        "need them: set jobSubmitterAllowsAutopool: true in the stack configuration, which names the role " +
-        `"... ${AUTOPOOL_ROLE_NAME_MARKER}".`,
+        "Remove Microsoft.Batch/batchAccounts/pools/write and pools/delete from the role. If jobs really run on autopools " +
+        "(the stack's jobSubmitterAllowsAutopool: true is what declares such a role), allow it in a policy config file, " +
+        '{"job-submitter-role-no-pool-writes": {"allowAutopool": true}}, passed to pulumi preview/up with ' +
+        "--policy-pack-config <file> and to the offline plan with npm run plan -- --policy-config <file>.",
     url: "https://learn.microsoft.com/azure/batch/batch-role-based-access-control",
-    validateResource: forResources(isRoleDefinition, (props, _args, reportViolation) => {
-        const roleName = typeof props.roleName === "string" ? props.roleName : "";
-        if (!/job submitter/i.test(roleName) || roleName.trim().toLowerCase().endsWith(AUTOPOOL_ROLE_NAME_MARKER)) {
+    validateResource: forResources(isRoleDefinition, (props, args, reportViolation) => {
+        const { allowAutopool } = configWithDefaults<{ allowAutopool: boolean }>(autopoolConfig, args);
+        if (allowAutopool) {
             return;
         }
+        const permissions = permissionsOf(props);
         const granted = POOL_WRITE_OPERATIONS.filter((operation) =>
-            permissionsOf(props).some((permission) => grants(permission.actions, permission.notActions, operation)),
+            permissions.some((permission) => grants(permission.actions, permission.notActions, operation)),
         );
-        if (granted.length > 0) {
+        if (granted.length === 0) {
+            return;
+        }
+        const evidence = jobSubmissionEvidence(props, permissions);
+        if (evidence !== undefined) {
             reportViolation(
-                `${roleLabel(props)} grants ${granted.join(", ")} without the autopool opt-in ` +
-                    `(roleName ending in "${AUTOPOOL_ROLE_NAME_MARKER}").`,
+                `${roleLabel(props)} is a job-submission role (${evidence}) and grants ${granted.join(", ")}, but the policy ` +
+                    "config does not allow autopools (allowAutopool is false).",
+            );
+        }
+    }),
+};
+
+export const roleAssignmentBroadBatchRole: ResourceValidationPolicy = {
+    name: "role-assignment-broad-batch-role",
+    description:
+        "Role assignments avoid Contributor: on a Batch account it manages pools, keys and the account itself, far more " +
+        "than Azure Batch Account Contributor or a Job Submitter role needs.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+        "Assign the least-privilege built-in for the job: Azure Batch Job Submitter (48e5e92e-a480-4e71-aa9c-2778f4c13781) " +
+        "to submit jobs, Azure Batch Account Contributor (29fe4964-1e60-436b-bd3a-77fd4c178b3c) to manage the account and " +
+        "pools, Azure Batch Data Contributor (6aaa78f1-f7de-44ca-8722-c64a23943cae) for jobs and pools without account " +
+        "management, Azure Batch Account Reader (11076f67-66f6-4be0-8f6b-f0609fd05cc9) to read; in batch-entra's " +
+        "roleAssignments use JobSubmitter, AzureBatchJobSubmitter, AzureBatchAccountContributor, AzureBatchDataContributor " +
+        "or AzureBatchAccountReader instead of Contributor.",
+    url: "https://learn.microsoft.com/azure/batch/batch-role-based-access-control",
+    validateResource: forResources(isRoleAssignment, (props, _args, reportViolation) => {
+        if (typeof props.roleDefinitionId === "string" && roleDefinitionGuid(props.roleDefinitionId) === CONTRIBUTOR_ROLE_ID) {
+            reportViolation(
+                `assigns Contributor (${CONTRIBUTOR_ROLE_ID}) at ${typeof props.scope === "string" ? props.scope : "its scope"}, ` +
+                    "which also manages pools, account keys and every other resource there; a Batch role is narrower.",
             );
         }
     }),

@@ -28,6 +28,9 @@ const CHECKED_TYPES: Record<string, Record<string, unknown>> = {
     "azuread:index/applicationPassword:ApplicationPassword": { applicationId: "/applications/a", endDate: "2026-06-30T00:00:00Z" },
     "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": { servicePrincipalId: "s", endDate: "2026-06-30T00:00:00Z" },
     "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant": { claimValues: ["user_impersonation"] },
+    "azuread:index/application:Application": { signInAudience: "AzureADMyOrg", fallbackPublicClientEnabled: false, web: {} },
+    "azuread:index/applicationRegistration:ApplicationRegistration": { signInAudience: "AzureADMyOrg", implicitIdTokenIssuanceEnabled: false },
+    "azuread:index/applicationFallbackPublicClient:ApplicationFallbackPublicClient": { applicationId: "/applications/a", enabled: false },
 };
 
 describe("the policy pack", () => {
@@ -42,9 +45,13 @@ describe("the policy pack", () => {
         }
         expect(policies.filter((policy) => policy.enforcementLevel === "advisory").map((policy) => policy.name).sort()).toEqual([
             "admin-consent-granted",
+            "app-registration-implicit-grant",
+            "app-registration-multi-tenant",
+            "app-registration-public-client-flows",
             "batch-account-public-network-access",
             "key-vault-public-network-access",
             "key-vault-rbac-permission-model",
+            "role-assignment-broad-batch-role",
         ]);
     });
 
@@ -54,6 +61,7 @@ describe("the policy pack", () => {
         expect(schemaOf("client-secret-expiry")?.referenceDate).toMatchObject({ type: "string", format: "date-time" });
         expect(schemaOf("batch-account-task-authentication-token")?.allowTaskAuthenticationToken).toMatchObject({ type: "boolean", default: false });
         expect(schemaOf("role-assignment-no-privileged-roles")?.additionalForbiddenRoleDefinitionIds).toMatchObject({ type: "array", default: [] });
+        expect(schemaOf("job-submitter-role-no-pool-writes")?.allowAutopool).toMatchObject({ type: "boolean", default: false });
     });
 
     test("the pack's own package pins the SDK versions the project uses", () => {
@@ -140,6 +148,39 @@ describe("stacks the repository ships", () => {
         expect(report.violations.filter((violation) => violation.enforcement === "mandatory")).toEqual([]);
     });
 
+    test("the example stack, which allows public client flows, gets that advisory and no other app-registration one", async () => {
+        const stackConfig = loadStackConfig(PROJECT_DIR, "dev");
+        expect(stackConfig.config["batch-entra:allowPublicClientFlows"]).toBe("true");
+        const run = await runOffline({ config: stackConfig.config, project: stackConfig.project, stack: "dev" });
+        const report = await evaluatePolicies(run.resources, { config: offlinePolicyConfig() });
+        const appAdvisories = report.violations.filter((violation) => violation.policy.startsWith("app-registration-"));
+        expect(appAdvisories).toEqual([
+            expect.objectContaining({
+                policy: "app-registration-public-client-flows",
+                enforcement: "advisory",
+                resourceType: "azuread:index/application:Application",
+            }),
+        ]);
+        expect(hasMandatoryViolation(report)).toBe(false);
+    });
+
+    test("a stack that opts into autopool job submitters needs allowAutopool in the policy config too", async () => {
+        const stackConfig = loadStackConfig(PROJECT_DIR, "dev");
+        const run = await runOffline({
+            config: { ...stackConfig.config, "batch-entra:jobSubmitterAllowsAutopool": "true" },
+            project: stackConfig.project,
+            stack: "dev",
+        });
+        const refused = await evaluatePolicies(run.resources, { config: offlinePolicyConfig() });
+        expect(refused.violations.filter((violation) => violation.enforcement === "mandatory")).toEqual([
+            expect.objectContaining({ policy: "job-submitter-role-no-pool-writes", resourceType: "azure-native:authorization:RoleDefinition" }),
+        ]);
+        const allowed = await evaluatePolicies(run.resources, {
+            config: offlinePolicyConfig({ "job-submitter-role-no-pool-writes": { allowAutopool: true } }),
+        });
+        expect(hasMandatoryViolation(allowed)).toBe(false);
+    });
+
     test("a resource added to the program by hand is held to the same policies", async () => {
         const run = await runOffline({
             config: loadStackConfig(PROJECT_DIR, "dev").config,
@@ -166,7 +207,7 @@ describe("npm run plan", () => {
 
     test("prints the policy verdict after the tree and exits 0 when no mandatory policy is violated", async () => {
         expect(await plan(["--stack", "dev"])).toBe(0);
-        expect(output.join("\n")).toMatch(/Policies: batch-entra-guardrails \(15 policies over \d+ resources, offline\)/);
+        expect(output.join("\n")).toMatch(/Policies: batch-entra-guardrails \(19 policies over \d+ resources, offline\)/);
     });
 
     test("exits 3 and prints the violation with its resource and remediation when a mandatory policy is violated", async () => {

@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { fakeGuid } from "../tools/fakeCloud";
-import { declared, messagesOf, policyNamed, violationsOf } from "./policyHelpers";
+import { UNKNOWN, declared, messagesOf, policyNamed, violationsOf } from "./policyHelpers";
 
 const BATCH_ACCOUNT = "azure-native:batch:BatchAccount";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
@@ -11,6 +11,9 @@ const VAULT = "azure-native:keyvault:Vault";
 const POOL = "azure-native:batch:Pool";
 const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
 const CONSENT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
+const APPLICATION = "azuread:index/application:Application";
+const APPLICATION_REGISTRATION = "azuread:index/applicationRegistration:ApplicationRegistration";
+const FALLBACK_PUBLIC_CLIENT = "azuread:index/applicationFallbackPublicClient:ApplicationFallbackPublicClient";
 
 const SUBSCRIPTION_SCOPE = "/subscriptions/8c3f1c55-0000-4000-8000-00000000b47c";
 const roleId = (guid: string) => `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
@@ -110,18 +113,63 @@ describe("custom roles", () => {
         expect(await messagesOf("custom-role-no-rbac-writes", readOnly)).toEqual([]);
     });
 
-    test("a job submitter role may not write or delete pools without the autopool opt-in", async () => {
-        const withPools = { ...jobSubmitter, actions: [...jobSubmitter.actions, "Microsoft.Batch/batchAccounts/pools/*"] };
+    const withPools = { ...jobSubmitter, actions: [...jobSubmitter.actions, "Microsoft.Batch/batchAccounts/pools/*"] };
+    const allowAutopool = { "job-submitter-role-no-pool-writes": { allowAutopool: true } };
+
+    test("a job submitter role may not write or delete pools by default, whatever its name says", async () => {
         expect(await messagesOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter", withPools))).toEqual([
-            'custom role "Azure Batch Custom Job Submitter" grants Microsoft.Batch/batchAccounts/pools/write, ' +
-                'Microsoft.Batch/batchAccounts/pools/delete without the autopool opt-in (roleName ending in "(autopool)").',
+            'custom role "Azure Batch Custom Job Submitter" is a job-submission role (it grants the data action ' +
+                "Microsoft.Batch/batchAccounts/jobs/write) and grants Microsoft.Batch/batchAccounts/pools/write, " +
+                "Microsoft.Batch/batchAccounts/pools/delete, but the policy config does not allow autopools (allowAutopool is false).",
         ]);
-        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter (autopool)", withPools))).toEqual([]);
+        // The "(autopool)" name suffix the program uses is a label, not the opt-in.
+        const [violation] = await violationsOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter (autopool)", withPools));
+        expect(violation.enforcement).toBe("mandatory");
+        expect(violation.remediation).toContain('{"job-submitter-role-no-pool-writes": {"allowAutopool": true}}');
+        expect(violation.remediation).toContain("--policy-pack-config <file>");
+        expect(violation.remediation).toContain("npm run plan -- --policy-config <file>");
+        expect(violation.remediation).toContain("jobSubmitterAllowsAutopool: true");
+    });
+
+    test("allowAutopool in the policy config lets a job submitter role write and delete pools", async () => {
+        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Azure Batch Custom Job Submitter (autopool)", withPools), allowAutopool)).toEqual([]);
+        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Jobs and pools", withPools), allowAutopool)).toEqual([]);
+    });
+
+    test("a renamed role is still a job-submission role when it grants jobs/* or jobs/write", async () => {
+        expect(await messagesOf("job-submitter-role-no-pool-writes", role("Batch Workload Operator", withPools))).toEqual([
+            expect.stringMatching(/^custom role "Batch Workload Operator" is a job-submission role \(it grants the data action Microsoft\.Batch\/batchAccounts\/jobs\/write\)/),
+        ]);
+        const writesJobs = role("Batch Workload Operator", {
+            actions: ["Microsoft.Batch/batchAccounts/pools/write"],
+            dataActions: ["microsoft.batch/batchaccounts/jobs/write"],
+        });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", writesJobs)).toHaveLength(1);
+        const providerWildcard = role("Batch Workload Operator", { actions: ["Microsoft.Batch/batchAccounts/pools/delete"], dataActions: ["Microsoft.Batch/*"] });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", providerWildcard)).toHaveLength(1);
+    });
+
+    test('a role named "Job Submitter" is caught even without job data actions', async () => {
+        const poolsOnly = role("Contoso Job Submitter", { actions: ["Microsoft.Batch/batchAccounts/pools/write"] });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", poolsOnly)).toEqual([
+            expect.stringContaining('is a job-submission role (its roleName contains "Job Submitter") and grants Microsoft.Batch/batchAccounts/pools/write,'),
+        ]);
     });
 
     test("roles not meant for job submission may manage pools", async () => {
         const poolOperator = role("Batch Pool Operator", { actions: ["Microsoft.Batch/batchAccounts/pools/write"] });
         expect(await messagesOf("job-submitter-role-no-pool-writes", poolOperator)).toEqual([]);
+        const readsJobs = role("Batch Pool Operator", {
+            actions: ["Microsoft.Batch/batchAccounts/pools/*"],
+            dataActions: ["Microsoft.Batch/batchAccounts/jobs/read"],
+        });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", readsJobs)).toEqual([]);
+        const jobWritesTakenAway = role("Batch Pool Operator", {
+            actions: ["Microsoft.Batch/batchAccounts/pools/*"],
+            dataActions: ["Microsoft.Batch/batchAccounts/jobs/*"],
+            notDataActions: ["Microsoft.Batch/batchAccounts/jobs/write"],
+        });
+        expect(await messagesOf("job-submitter-role-no-pool-writes", jobWritesTakenAway)).toEqual([]);
     });
 });
 
@@ -191,6 +239,99 @@ describe("role assignments", () => {
         expect(await messagesOf("role-assignment-no-privileged-roles", assignment({ roleDefinitionId: roleId(CONTRIBUTOR) }), config)).toEqual([
             `assigns a role this policy forbids (${CONTRIBUTOR}), which lets its holder grant anyone any access; batch-entra never assigns it.`,
         ]);
+    });
+});
+
+describe("role-assignment-broad-batch-role", () => {
+    const assignment = (roleDefinitionId: string) =>
+        declared(ROLE_ASSIGNMENT, "assignment", { scope: SUBSCRIPTION_SCOPE, principalId: "p", principalType: "User", roleDefinitionId });
+
+    test("Batch roles pass", async () => {
+        for (const guid of [BATCH_JOB_SUBMITTER, "29fe4964-1e60-436b-bd3a-77fd4c178b3c", "11076f67-66f6-4be0-8f6b-f0609fd05cc9"]) {
+            expect(await messagesOf("role-assignment-broad-batch-role", assignment(roleId(guid)))).toEqual([]);
+        }
+    });
+
+    test("Contributor gets an advisory that names the least-privilege built-ins, by full ID or bare GUID", async () => {
+        const [violation] = await violationsOf("role-assignment-broad-batch-role", assignment(roleId(CONTRIBUTOR)));
+        expect(violation.enforcement).toBe("advisory");
+        expect(violation.message).toBe(
+            `assigns Contributor (${CONTRIBUTOR}) at ${SUBSCRIPTION_SCOPE}, which also manages pools, account keys and every ` +
+                "other resource there; a Batch role is narrower.",
+        );
+        for (const builtIn of ["Azure Batch Job Submitter", "Azure Batch Account Contributor", "Azure Batch Account Reader", "AzureBatchJobSubmitter"]) {
+            expect(violation.remediation).toContain(builtIn);
+        }
+        expect(await messagesOf("role-assignment-broad-batch-role", assignment(CONTRIBUTOR.toUpperCase()))).toHaveLength(1);
+    });
+
+    test("an unknown role definition is checked again at update, not reported as Contributor", async () => {
+        expect(await violationsOf("role-assignment-broad-batch-role", assignment(UNKNOWN))).toEqual([
+            expect.objectContaining({ enforcement: "advisory", message: expect.stringMatching(/^can't run policy 'role-assignment-broad-batch-role'.*during preview/) }),
+        ]);
+    });
+});
+
+describe("app registrations", () => {
+    const application = (inputs: Record<string, unknown>) => declared(APPLICATION, "app", { displayName: "batch-client", ...inputs });
+    const registration = (inputs: Record<string, unknown>) => declared(APPLICATION_REGISTRATION, "registration", { displayName: "batch-client", ...inputs });
+    const asDeclaredByBatchEntra = {
+        signInAudience: "AzureADMyOrg",
+        web: { redirectUris: [], implicitGrant: { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false } },
+        fallbackPublicClientEnabled: false,
+    };
+
+    test("the single-tenant, confidential, code-flow app the program declares passes all three, as does an app with defaults", async () => {
+        for (const policy of ["app-registration-multi-tenant", "app-registration-public-client-flows", "app-registration-implicit-grant"]) {
+            expect(await messagesOf(policy, application(asDeclaredByBatchEntra))).toEqual([]);
+            expect(await messagesOf(policy, application({}))).toEqual([]);
+            expect(await messagesOf(policy, registration({}))).toEqual([]);
+        }
+    });
+
+    test("app-registration-multi-tenant: any audience other than AzureADMyOrg gets an advisory", async () => {
+        for (const audience of ["AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"]) {
+            const [violation] = await violationsOf("app-registration-multi-tenant", application({ signInAudience: audience }));
+            expect(violation.enforcement).toBe("advisory");
+            expect(violation.message).toBe(
+                `signInAudience is ${audience}, so accounts outside this tenant can sign in to the app (AzureADMyOrg limits it to this tenant).`,
+            );
+        }
+        expect(await messagesOf("app-registration-multi-tenant", registration({ signInAudience: "AzureADMultipleOrgs" }))).toHaveLength(1);
+    });
+
+    test("app-registration-public-client-flows: fallbackPublicClientEnabled or a fallback public client resource gets an advisory", async () => {
+        const [violation] = await violationsOf("app-registration-public-client-flows", application({ fallbackPublicClientEnabled: true }));
+        expect(violation.enforcement).toBe("advisory");
+        expect(violation.message).toBe(
+            "fallbackPublicClientEnabled is true, so the app accepts device code, username/password and integrated Windows sign-ins.",
+        );
+        expect(violation.remediation).toMatch(/allowPublicClientFlows false/);
+        const fallback = (enabled: boolean) => declared(FALLBACK_PUBLIC_CLIENT, "fallback", { applicationId: "/applications/x", enabled });
+        expect(await messagesOf("app-registration-public-client-flows", fallback(true))).toEqual([expect.stringMatching(/^enabled is true/)]);
+        expect(await messagesOf("app-registration-public-client-flows", fallback(false))).toEqual([]);
+    });
+
+    test("app-registration-implicit-grant: access or ID tokens through the implicit grant get an advisory", async () => {
+        const implicit = (implicitGrant: Record<string, boolean>) => application({ web: { implicitGrant } });
+        const [violation] = await violationsOf("app-registration-implicit-grant", implicit({ accessTokenIssuanceEnabled: true, idTokenIssuanceEnabled: true }));
+        expect(violation.enforcement).toBe("advisory");
+        expect(violation.message).toBe(
+            "the implicit grant issues access tokens (accessTokenIssuanceEnabled) and ID tokens (idTokenIssuanceEnabled), which travel in the redirect URL.",
+        );
+        expect(await messagesOf("app-registration-implicit-grant", implicit({ idTokenIssuanceEnabled: true }))).toEqual([
+            "the implicit grant issues ID tokens (idTokenIssuanceEnabled), which travel in the redirect URL.",
+        ]);
+        expect(await messagesOf("app-registration-implicit-grant", registration({ implicitAccessTokenIssuanceEnabled: true }))).toEqual([
+            "the implicit grant issues access tokens (implicitAccessTokenIssuanceEnabled), which travel in the redirect URL.",
+        ]);
+    });
+
+    test("unknown settings during preview are reported as not checkable yet, never as a violation", async () => {
+        const unknownApp = application({ signInAudience: UNKNOWN, fallbackPublicClientEnabled: UNKNOWN, web: { implicitGrant: { accessTokenIssuanceEnabled: UNKNOWN } } });
+        for (const policy of ["app-registration-multi-tenant", "app-registration-public-client-flows", "app-registration-implicit-grant"]) {
+            expect(await messagesOf(policy, unknownApp)).toEqual([expect.stringMatching(new RegExp(`^can't run policy '${policy}' .* during preview`))]);
+        }
     });
 });
 

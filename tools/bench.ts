@@ -53,7 +53,7 @@ export interface SyntheticSize {
     readonly pools: number;
 }
 
-/** Role tokens of the roleAssignments contract, assigned round-robin to the synthetic principals. */
+/** Role tokens the roleAssignments key accepts, assigned round-robin to the synthetic principals. */
 const ROLE_TOKENS = [
     "JobSubmitter",
     "AzureBatchJobSubmitter",
@@ -67,7 +67,7 @@ const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"];
 
 /**
  * The large stack: the example stack plus `principals` role assignments and `pools` minimal pools, using the
- * `roleAssignments` and `pools` keys of the cross-issue contract. Adjust here when those keys change shape.
+ * stack configuration's `roleAssignments` and `pools` keys. Adjust here when those keys change shape.
  */
 export function syntheticLargeStack(base: Record<string, string>, size: SyntheticSize = { principals: 500, pools: 20 }): Record<string, string> {
     const roleAssignments = Array.from({ length: size.principals }, (_, index) => ({
@@ -181,8 +181,8 @@ function report(scenario: ScenarioName, result: ReturnType<typeof runChild>): bo
     if (measured.rejected) {
         console.log(
             "    NOT MEASURED: the program's validation rejected the synthetic configuration. The large stack uses the\n" +
-                "    roleAssignments and pools keys (issues 3 and 4); until they are merged, or if their shape changed, adjust\n" +
-                "    syntheticLargeStack in tools/bench.ts. Validation said:\n" +
+                "    roleAssignments and pools keys; if their shape changed, adjust syntheticLargeStack in tools/bench.ts.\n" +
+                "    Validation said:\n" +
                 measured.rejected
                     .split("\n")
                     .slice(0, 8)
