@@ -39,6 +39,11 @@ export function webRedirectUriProblem(value: string): string | undefined {
     if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
         return `"${value}" must use https (plain http is allowed only for localhost)`;
     }
+    // The azuread provider refuses web and SPA URIs with an empty path ("must have a trailing slash when there is no
+    // path segment"), which would surface only at `pulumi preview`.
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(value)) {
+        return `"${value}" has no path; add a trailing slash ("${value}/") or a path, as the azuread provider requires`;
+    }
     return commonRedirectUriProblem(value);
 }
 

@@ -12,6 +12,8 @@ describe("stack configuration is validated before any resource is declared", () 
         ["webRedirectUris[0]", { webRedirectUris: ["http://portal.contoso.com/signin"] }, /must use https/],
         ["webRedirectUris[0]", { webRedirectUris: ["https://*.contoso.com/signin"] }, /wildcard/],
         ["webRedirectUris[0]", { webRedirectUris: ["/signin-oidc"] }, /not an absolute URI/],
+        ["webRedirectUris[0]", { webRedirectUris: ["https://portal.contoso.com"] }, /add a trailing slash \("https:\/\/portal.contoso.com\/"\)/],
+        ["spaRedirectUris[0]", { spaRedirectUris: ["http://localhost:3000"] }, /has no path/],
         ["spaRedirectUris[0]", { spaRedirectUris: ["https://app.contoso.com/#/callback"] }, /fragment/],
         ["spaRedirectUris", { spaRedirectUris: ["https://a.contoso.com/", "https://a.contoso.com/"] }, /more than once/],
         ["publicClientRedirectUris[0]", { publicClientRedirectUris: ["http://desktop.contoso.com"] }, /custom scheme, or http:\/\/localhost/],
