@@ -6,6 +6,13 @@ import { exampleStackConfig, runWith } from "./helpers";
 
 const SECRET_VALUE = fakeSecretValue("batch-client-secret");
 
+/** A resource that only takes inputs, standing in for any resource a secret could be passed to. */
+class Sink extends pulumi.CustomResource {
+    constructor(name: string, props: pulumi.Inputs) {
+        super("test:index:Sink", name, props);
+    }
+}
+
 /** Paths (in the offline runtime's `a.b[0]` form) of every string under `value` that contains `needle`. */
 function pathsHolding(value: unknown, needle: string, path = ""): string[] {
     if (typeof value === "string") {
@@ -66,8 +73,8 @@ describe("client secrets stay secret", () => {
             config: exampleStackConfig(),
             program: async () => {
                 const outputs = await program();
-                new pulumi.CustomResource("test:index:Sink", "kept-secret", { settings: { value: outputs.clientSecret } });
-                new pulumi.CustomResource("test:index:Sink", "lost-mark", { settings: [{ value: pulumi.unsecret(outputs.clientSecret) }] });
+                new Sink("kept-secret", { settings: { value: outputs.clientSecret } });
+                new Sink("lost-mark", { settings: [{ value: pulumi.unsecret(outputs.clientSecret) }] });
                 return outputs;
             },
         });
