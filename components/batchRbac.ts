@@ -1,6 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
-import { stableGuid } from "../config/naming";
+import * as time from "@pulumiverse/time";
+import { shortHash, stableGuid } from "../config/naming";
 import {
     AUTOPOOL_ACTIONS,
     AUTOPOOL_DESCRIPTION,
@@ -39,7 +40,11 @@ export interface JobSubmitterRoleArgs {
      * scopes, not single resources. See https://learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes
      */
     assignableScope: pulumi.Input<string>;
-    /** Required. Appended to the role name, which must be unique in the tenant, e.g. `batch-entra-dev`. */
+    /**
+     * Required. Appended to the role name, which must be unique in the tenant, e.g. `batch-entra-dev`. A short hash
+     * of `assignableScope` follows it, so the same stack deployed to two subscriptions of one tenant gets two names.
+     * See https://learn.microsoft.com/azure/role-based-access-control/custom-roles#custom-role-limits
+     */
     nameSuffix: string;
     /**
      * Optional. Adds pool write and delete, which jobs with autopools need (seed 003). Default: false. The role
@@ -80,15 +85,38 @@ export function jobSubmitterRoleGuid(assignableScope: string, nameSuffix: string
 }
 
 /**
+ * The custom role's name: seed 003's name plus the stack and a hash of the scope. Role names are unique per tenant,
+ * and one project/stack may be deployed to two subscriptions of a tenant; "(autopool)" stays last for the policies.
+ */
+export function jobSubmitterRoleName(assignableScope: string, nameSuffix: string, allowAutopool: boolean): string {
+    const scopeHash = shortHash(assignableScope.toLowerCase(), 6);
+    return `${JOB_SUBMITTER_ROLE.roleName} (${nameSuffix} ${scopeHash})${allowAutopool ? " (autopool)" : ""}`;
+}
+
+/**
+ * How long to wait after creating the custom role before assigning it. Azure Resource Manager caches role data and
+ * documents that RBAC changes can take minutes to take effect ("Troubleshoot Azure RBAC", up to 10 minutes:
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting); a definition created moments ago
+ * is not yet known everywhere, and assigning it fails with RoleDefinitionDoesNotExist, as reported in
+ * hashicorp/terraform-provider-azurerm#10442 and #10602. A minute covers the usual lag; a rare longer one fails
+ * the assignment, and the next `pulumi up` completes it.
+ */
+export const CUSTOM_ROLE_PROPAGATION_WAIT = "60s";
+
+/**
  * Azure RBAC for a Batch account (seed 003, "Assign Azure RBAC to your application" and "Assign a custom role"):
  * the custom Job Submitter role definition and the role assignments that give each principal its one role.
  */
 export class BatchRbac extends pulumi.ComponentResource {
     public readonly jobSubmitterRoleDefinition?: authorization.RoleDefinition;
+    /** Waited on by the assignments of the custom role this component creates; absent when the role is reused. */
+    public readonly jobSubmitterRolePropagation?: time.Sleep;
     /** The subscription-level ID of the Job Submitter role, as role assignments reference it. */
     public readonly jobSubmitterRoleDefinitionId: pulumi.Output<string>;
     public readonly jobSubmitterRoleName: pulumi.Output<string>;
     public readonly assignments: pulumi.Output<GrantedRole[]>;
+    /** Which grant claimed each assignment name, to catch two grants that ask for the same assignment. */
+    private readonly grantByAssignmentName = new Map<string, RoleGrant>();
 
     constructor(name: string, args: BatchRbacArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:rbac:BatchRbac", name, {}, opts);
@@ -96,7 +124,7 @@ export class BatchRbac extends pulumi.ComponentResource {
         const subscriptionId = pulumi.output(args.subscriptionId);
         if ("create" in args.jobSubmitterRole) {
             const { assignableScope, nameSuffix, allowAutopool } = args.jobSubmitterRole.create;
-            const roleName = `${JOB_SUBMITTER_ROLE.roleName} (${nameSuffix})${allowAutopool ? " (autopool)" : ""}`;
+            const roleName = pulumi.output(assignableScope).apply((scope) => jobSubmitterRoleName(scope, nameSuffix, allowAutopool ?? false));
             const guid = pulumi.output(assignableScope).apply((scope) => jobSubmitterRoleGuid(scope, nameSuffix));
             this.jobSubmitterRoleDefinition = new authorization.RoleDefinition(
                 `${name}-job-submitter`,
@@ -125,7 +153,16 @@ export class BatchRbac extends pulumi.ComponentResource {
             this.jobSubmitterRoleDefinitionId = pulumi
                 .all([subscriptionId, guid, this.jobSubmitterRoleDefinition.id])
                 .apply(([sub, roleGuid]) => roleDefinitionResourceId(sub, roleGuid));
-            this.jobSubmitterRoleName = pulumi.output(roleName);
+            this.jobSubmitterRoleName = roleName;
+            this.jobSubmitterRolePropagation = new time.Sleep(
+                `${name}-job-submitter-propagation`,
+                {
+                    createDuration: CUSTOM_ROLE_PROPAGATION_WAIT,
+                    // A replaced definition (new scope, new GUID) replaces the wait too, so its assignments wait again.
+                    triggers: { roleDefinitionId: guid },
+                },
+                { parent: this, dependsOn: [this.jobSubmitterRoleDefinition] },
+            );
         } else {
             const existing = args.jobSubmitterRole.existingRoleDefinitionGuid;
             this.jobSubmitterRoleDefinitionId = subscriptionId.apply((sub) => roleDefinitionResourceId(sub, existing));
@@ -154,15 +191,16 @@ export class BatchRbac extends pulumi.ComponentResource {
         const roleName = custom ? this.jobSubmitterRoleName : pulumi.output(builtInRole(grant.role as ExtraScopeRoleToken).displayName);
         const principalId = pulumi.output(grant.principalId);
 
-        // No time.Sleep before assigning to the app's new service principal: principalType makes Azure accept an
-        // assignment to a principal its replicas have not seen yet, which is what a fixed wait would paper over.
+        const roleAssignmentName = pulumi
+            .all([scope, principalId, roleDefinitionId])
+            .apply(([s, principal, role]) => this.claimAssignmentName(name, grant, s, principal, role));
+        // No wait for the app's new service principal: principalType makes Azure accept an assignment to a principal
+        // its replicas have not seen yet. A new custom role has no such switch, so its assignments wait for the Sleep.
         const assignment = new authorization.RoleAssignment(
             `${name}-${grant.key}-${grant.role.toLowerCase()}`,
             {
                 // The same scope, principal and role always give the same name, so Azure sees one assignment.
-                roleAssignmentName: pulumi
-                    .all([scope, principalId, roleDefinitionId])
-                    .apply(([s, principal, role]) => stableGuid(s, principal, role)),
+                roleAssignmentName,
                 scope,
                 principalId,
                 principalType: grant.principalType,
@@ -171,10 +209,14 @@ export class BatchRbac extends pulumi.ComponentResource {
             },
             // Assignment names are GUIDs bound to (scope, principal, role): a replacement created first would
             // collide with the assignment it replaces ("RoleAssignmentExists").
-            { parent: this, deleteBeforeReplace: true },
+            {
+                parent: this,
+                deleteBeforeReplace: true,
+                dependsOn: custom && this.jobSubmitterRolePropagation ? [this.jobSubmitterRolePropagation] : [],
+            },
         );
         return pulumi
-            .all([principalId, roleName, roleDefinitionId, scope, assignment.id])
+            .all([principalId, roleName, roleDefinitionId, scope, roleAssignmentName, assignment.id])
             .apply(([principal, role, definitionId, s]) => ({
                 principalId: principal,
                 principalType: grant.principalType,
@@ -182,5 +224,24 @@ export class BatchRbac extends pulumi.ComponentResource {
                 roleDefinitionId: definitionId,
                 scope: s,
             }));
+    }
+
+    /**
+     * The assignment's name, once per (scope, principal, role). Two grants with the same name would declare two
+     * resources for one Azure assignment: the second create fails at deploy time, or one grant's delete removes
+     * the other's access. Checked where the name is computed, because scopes and principals are often outputs.
+     */
+    private claimAssignmentName(name: string, grant: RoleGrant, scope: string, principalId: string, roleDefinitionId: string): string {
+        const assignmentName = stableGuid(scope, principalId, roleDefinitionId);
+        const claimedBy = this.grantByAssignmentName.get(assignmentName);
+        if (claimedBy !== undefined && claimedBy !== grant) {
+            throw new Error(
+                `BatchRbac "${name}": grants "${claimedBy.key}" (${claimedBy.role}) and "${grant.key}" (${grant.role}) both assign ` +
+                    `role ${roleDefinitionId} to principal ${principalId} on ${scope}; Azure holds one assignment per scope, ` +
+                    "principal and role, so keep one of the two",
+            );
+        }
+        this.grantByAssignmentName.set(assignmentName, grant);
+        return assignmentName;
     }
 }

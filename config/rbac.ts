@@ -38,9 +38,9 @@ export interface RbacSettings {
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "Group", "ServicePrincipal"];
 const ROLE_ASSIGNMENTS_EXAMPLE = `[{"principalId": "${EXAMPLE_GUID}", "principalType": "Group", "role": "JobSubmitter"}]`;
-const EXTRA_SCOPES_EXAMPLE =
-    '[{"scope": "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ml/providers/' +
-    'Microsoft.MachineLearningServices/workspaces/mlw-prod", "role": "AzureMLDataScientist"}]';
+const EXTRA_SCOPES_EXAMPLE_SCOPE =
+    "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod";
+const EXTRA_SCOPES_EXAMPLE = `[{"scope": "${EXTRA_SCOPES_EXAMPLE_SCOPE}", "role": "AzureMLDataScientist"}]`;
 const DESCRIPTION_MAX = 1024;
 
 const GUID_TEXT = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
@@ -58,7 +58,23 @@ export function isAzureScope(value: string): boolean {
     return AZURE_SCOPE.test(value);
 }
 
-export function readRbacSettings(reader: ConfigReader): RbacSettings {
+/** Any subscription: the stack's subscription is known only at deploy time, and resource group names rarely repeat. */
+function isBatchAccountInGroup(scope: string, resourceGroupName: string): boolean {
+    const [, , , groupsSegment, group, providersSegment, namespace, type] = scope.toLowerCase().split("/");
+    return (
+        groupsSegment === "resourcegroups" &&
+        group === resourceGroupName.toLowerCase() &&
+        providersSegment === "providers" &&
+        namespace === "microsoft.batch" &&
+        type === "batchaccounts"
+    );
+}
+
+/**
+ * `resourceGroupName` is the stack's own group: a Batch account there is this stack's account (or shares its
+ * group), where the app's role is set by `appRole` alone.
+ */
+export function readRbacSettings(reader: ConfigReader, resourceGroupName: string): RbacSettings {
     const appRoleValue = reader.optionalString("appRole", { example: JOB_SUBMITTER }) ?? JOB_SUBMITTER;
     const appRole = matchRoleToken(appRoleValue, BATCH_ROLE_TOKENS);
     if (appRole === undefined) {
@@ -66,7 +82,7 @@ export function readRbacSettings(reader: ConfigReader): RbacSettings {
     }
     const roleAssignments = readRoleAssignments(reader);
     const jobSubmitterRole = readJobSubmitterRole(reader);
-    const appExtraScopes = readExtraScopes(reader);
+    const appExtraScopes = readExtraScopes(reader, resourceGroupName);
     return { appRole: appRole ?? JOB_SUBMITTER, roleAssignments, appExtraScopes, jobSubmitterRole };
 }
 
@@ -204,7 +220,7 @@ function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterR
     return { create: false, existingRoleDefinitionGuid: (match?.groups?.guid ?? EXAMPLE_GUID).toLowerCase() };
 }
 
-function readExtraScopes(reader: ConfigReader): ExtraScopeAssignment[] {
+function readExtraScopes(reader: ConfigReader, resourceGroupName: string): ExtraScopeAssignment[] {
     const key = "appExtraScopes";
     const result: ExtraScopeAssignment[] = [];
     objectEntries(reader, key, EXTRA_SCOPES_EXAMPLE).forEach((entry, index) => {
@@ -216,9 +232,20 @@ function readExtraScopes(reader: ConfigReader): ExtraScopeAssignment[] {
             reader.report(
                 `${entryKey}.scope`,
                 `${JSON.stringify(scope)} is not an Azure resource ID (/subscriptions/<GUID>[/resourceGroups/<name>[/providers/<namespace>/<type>/<name>]])`,
-                "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod",
+                EXTRA_SCOPES_EXAMPLE_SCOPE,
             );
             valid = false;
+        }
+        // A second grant for the app on its own account would either repeat the appRole assignment (Azure rejects
+        // the second create under the same name) or give the app two roles where the settings promise one.
+        if (typeof scope === "string" && valid && isBatchAccountInGroup(scope, resourceGroupName)) {
+            reader.report(
+                `${entryKey}.scope`,
+                `is a Batch account in this stack's resource group "${resourceGroupName}"; the app's role on this stack's account is appRole ` +
+                    `(${reader.fullKey("appRole")}): set the role there instead of listing the account here`,
+                EXTRA_SCOPES_EXAMPLE_SCOPE,
+            );
+            return;
         }
         if (typeof role === "string" && role.toLowerCase() === JOB_SUBMITTER.toLowerCase()) {
             reader.report(

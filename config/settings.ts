@@ -39,7 +39,7 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
     const batchAccount = readBatchAccountSettings(reader, raw, stack);
-    const rbac = readRbacSettings(reader);
+    const rbac = readRbacSettings(reader, batchAccount.resourceGroup.name);
     const pools = readPoolSettings(reader, stack, cloud.name);
     const pipeline = readPipelineSettings(reader, stack.stackName);
     checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });

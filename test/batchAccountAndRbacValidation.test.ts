@@ -1,5 +1,6 @@
 import { FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
-import { expectRejected } from "./helpers";
+import { resourcesOfType } from "../tools/offlineRuntime";
+import { expectRejected, runWith } from "./helpers";
 
 const GROUP = "11111111-2222-4333-8444-555555555555";
 const WORKSPACE = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod`;
@@ -143,6 +144,31 @@ describe("RBAC settings are validated before anything is declared", () => {
     test("the same extra scope and role twice is refused", async () => {
         const entry = { scope: WORKSPACE, role: "AzureMLDataScientist" };
         await expectRejected({ appExtraScopes: [entry, entry] }, "appExtraScopes[1]");
+    });
+
+    test.each([
+        // The case the check exists for: appRole Reader plus the stack's own account with Reader again.
+        [`/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-batch-entra-dev/providers/Microsoft.Batch/batchAccounts/batchdev`, "Reader"],
+        // Resource group names and resource types are case-insensitive in Azure; the subscription is not known yet.
+        ["/subscriptions/00000000-1111-2222-3333-444444444444/resourcegroups/RG-BATCH-ENTRA-DEV/providers/microsoft.batch/BATCHACCOUNTS/other", "Contributor"],
+    ])("an extra scope that is a Batch account in the stack's own resource group is refused: %p", async (scope, role) => {
+        const { problem } = await expectRejected({ appRole: "Reader", appExtraScopes: [{ scope, role }] }, "appExtraScopes[0].scope");
+        expect(problem.problem).toContain("the app's role on this stack's account is appRole");
+        expect(problem.problem).toContain("batch-entra:appRole");
+        expect(problem.example).not.toMatch(/Microsoft\.Batch/i);
+    });
+
+    test("the refusal follows resourceGroupName when the stack sets its own group", async () => {
+        const scope = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-shared-batch/providers/Microsoft.Batch/batchAccounts/batchdev`;
+        await expectRejected({ resourceGroupName: "rg-shared-batch", appExtraScopes: [{ scope, role: "Reader" }] }, "appExtraScopes[0].scope");
+    });
+
+    test("a Batch account in another resource group, and the stack's group itself, are allowed as extra scopes", async () => {
+        const otherAccount = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-batch-entra-dev-2/providers/Microsoft.Batch/batchAccounts/batchdev`;
+        const ownGroup = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-batch-entra-dev`;
+        const run = await runWith({ appExtraScopes: [{ scope: otherAccount, role: "Reader" }, { scope: ownGroup, role: "Reader" }] });
+        const scopes = resourcesOfType(run, "azure-native:authorization:RoleAssignment").map((assignment) => assignment.inputs.scope);
+        expect(scopes).toEqual(expect.arrayContaining([otherAccount, ownGroup]));
     });
 
     test("an existing role definition ID that is not one is refused", async () => {

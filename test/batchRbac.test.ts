@@ -1,14 +1,19 @@
-import { exampleStackConfig, mergeConfig, runWith } from "./helpers";
+import { spawnSync } from "child_process";
+import { exampleStackConfig, mergeConfig, PROJECT_DIR, runWith } from "./helpers";
+import { BatchRbac, CUSTOM_ROLE_PROPAGATION_WAIT, jobSubmitterRoleName } from "../components/batchRbac";
 import { FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
 import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../tools/offlineRuntime";
 
 const ROLE_DEFINITION = "azure-native:authorization:RoleDefinition";
 const ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+const SLEEP = "time:index/sleep:Sleep";
 const RG_SCOPE = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-batch-entra-dev`;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EXAMPLE_GROUP = "11111111-2222-4333-8444-555555555555";
 const EXAMPLE_USER = "66666666-7777-4888-8999-000000000000";
+/** The example stack's custom role name: seed 003's name, the stack, and six hex digits of the scope's hash. */
+const ROLE_NAME_DEV = /^Azure Batch Custom Job Submitter \(batch-entra-dev [0-9a-f]{6}\)$/;
 
 /** Seed 003, "Assign a custom role", as published (assignableScopes there is an example subscription). */
 const DOCUMENTED_ROLE = JSON.parse(`{
@@ -61,8 +66,9 @@ describe("the custom Job Submitter role (example stack)", () => {
         role = findResource(run, ROLE_DEFINITION, "batch-rbac-job-submitter");
     });
 
-    test("equals the documented definition field by field; only the name gains a per-stack suffix", () => {
-        expect(role.inputs.roleName).toBe(`${DOCUMENTED_ROLE.roleName} (batch-entra-dev)`);
+    test("equals the documented definition field by field; only the name gains a per-stack, per-scope suffix", () => {
+        expect(role.inputs.roleName).toMatch(ROLE_NAME_DEV);
+        expect(role.inputs.roleName.startsWith(`${DOCUMENTED_ROLE.roleName} (`)).toBe(true);
         expect(role.inputs.roleType).toBe(DOCUMENTED_ROLE.type);
         expect(role.inputs.description).toBe(DOCUMENTED_ROLE.description);
         expect(role.inputs.permissions).toHaveLength(DOCUMENTED_ROLE.permissions.length);
@@ -93,6 +99,29 @@ describe("the custom Job Submitter role (example stack)", () => {
         });
         expect(grant.dependencies).toContain(findResource(run, SERVICE_PRINCIPAL, "batch-client-sp").urn);
         expect(grant.dependencies).toContain(role.urn);
+        expect(grant.dependencies).toContain(findResource(run, SLEEP, "batch-rbac-job-submitter-propagation").urn);
+    });
+
+    test("a wait follows the new role definition, and only the custom role's assignments wait for it", () => {
+        const wait = findResource(run, SLEEP, "batch-rbac-job-submitter-propagation");
+        expect(wait.inputs.createDuration).toBe(CUSTOM_ROLE_PROPAGATION_WAIT);
+        expect(wait.inputs.createDuration).toMatch(/^\d+s$/);
+        expect(wait.dependencies).toContain(role.urn);
+        // A replaced definition (another scope) gets another GUID, which replaces the wait so its assignments wait again.
+        expect(wait.inputs.triggers).toEqual({ roleDefinitionId: role.inputs.roleDefinitionId });
+        expect(wait.parent).toMatch(/::batch-rbac$/);
+
+        const custom = resourcesOfType(run, ASSIGNMENT).filter((a) => a.inputs.roleDefinitionId === roleDefinitionId(role.inputs.roleDefinitionId));
+        const builtIn = resourcesOfType(run, ASSIGNMENT).filter((a) => a.inputs.roleDefinitionId !== roleDefinitionId(role.inputs.roleDefinitionId));
+        expect(custom.map((a) => a.name).sort()).toEqual(["batch-rbac-app-jobsubmitter", `batch-rbac-${EXAMPLE_GROUP}-jobsubmitter`].sort());
+        for (const assignment of custom) {
+            expect(assignment.dependencies).toContain(wait.urn);
+        }
+        // The user's Azure Batch Account Reader and the vault's roles exist already: nothing to wait for.
+        expect(builtIn.length).toBeGreaterThan(0);
+        for (const assignment of builtIn) {
+            expect(assignment.dependencies).not.toContain(wait.urn);
+        }
     });
 
     test("the example group gets the custom role and the example user Azure Batch Account Reader", () => {
@@ -131,7 +160,7 @@ describe("the custom Job Submitter role (example stack)", () => {
                 {
                     principalId: appPrincipalId(run),
                     principalType: "ServicePrincipal",
-                    role: "Azure Batch Custom Job Submitter (batch-entra-dev)",
+                    role: expect.stringMatching(ROLE_NAME_DEV),
                     roleDefinitionId: run.outputs.jobSubmitterRoleDefinitionId,
                     scope: batchAccountId(run),
                 },
@@ -158,9 +187,85 @@ describe("names are deterministic and per stack", () => {
         const grantNameOf = (run: OfflineRun) => findResource(run, ASSIGNMENT, "batch-rbac-app-jobsubmitter").inputs.roleAssignmentName;
 
         expect(roleOf(again).roleDefinitionId).toBe(roleOf(first).roleDefinitionId);
+        expect(roleOf(again).roleName).toBe(roleOf(first).roleName);
         expect(grantNameOf(again)).toBe(grantNameOf(first));
-        expect(roleOf(prod).roleName).toBe("Azure Batch Custom Job Submitter (batch-entra-prod)");
+        expect(roleOf(prod).roleName).toMatch(/^Azure Batch Custom Job Submitter \(batch-entra-prod [0-9a-f]{6}\)$/);
         expect(roleOf(prod).roleDefinitionId).not.toBe(roleOf(first).roleDefinitionId);
+    });
+
+    test("the same project and stack in two subscriptions of one tenant get two role names", async () => {
+        const subscriptionA = "/subscriptions/11111111-0000-4000-8000-00000000000a";
+        const subscriptionB = "/subscriptions/22222222-0000-4000-8000-00000000000b";
+        const run = await runOffline({
+            config: {},
+            program: async () => {
+                for (const [name, assignableScope] of [["in-a", subscriptionA], ["in-b", subscriptionB]]) {
+                    new BatchRbac(name, {
+                        batchAccountId: `${assignableScope}/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/acct`,
+                        subscriptionId: assignableScope.split("/")[2],
+                        jobSubmitterRole: { create: { assignableScope, nameSuffix: "batch-entra-dev" } },
+                        grants: [],
+                    });
+                }
+                return {};
+            },
+        });
+        const inA = findResource(run, ROLE_DEFINITION, "in-a-job-submitter").inputs.roleName;
+        const inB = findResource(run, ROLE_DEFINITION, "in-b-job-submitter").inputs.roleName;
+        expect(inA).toMatch(ROLE_NAME_DEV);
+        expect(inB).toMatch(ROLE_NAME_DEV);
+        expect(inA).not.toBe(inB);
+        // Scope IDs are case-insensitive in Azure: the same scope in other letters keeps its name.
+        expect(jobSubmitterRoleName(subscriptionA.toUpperCase(), "batch-entra-dev", false)).toBe(inA);
+        expect(jobSubmitterRoleName(subscriptionA, "batch-entra-dev", true)).toBe(`${inA} (autopool)`);
+    });
+});
+
+describe("two grants that ask for one assignment", () => {
+    const account = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/acct`;
+
+    /**
+     * Runs BatchRbac in a fresh Node process, as the Pulumi language host would: a failing input is an unhandled
+     * rejection there, which ends the program with its message (under jest it would fail the test runner instead).
+     */
+    function runGrants(extraRole: string): { status: number | null; stdout: string; stderr: string } {
+        const script = `
+            const pulumi = require("@pulumi/pulumi");
+            const { BatchRbac } = require("./components/batchRbac");
+            const { runOffline } = require("./tools/offlineRuntime");
+            const principal = "${EXAMPLE_GROUP}";
+            runOffline({ config: {}, program: async () => {
+                const rbac = new BatchRbac("rbac", {
+                    batchAccountId: pulumi.output("${account}"),
+                    subscriptionId: "${FAKE_SUBSCRIPTION_ID}",
+                    jobSubmitterRole: { existingRoleDefinitionGuid: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d" },
+                    grants: [
+                        { key: "app", principalId: pulumi.output(principal), principalType: "ServicePrincipal", role: "Reader" },
+                        { key: "app-extra", principalId: principal, principalType: "ServicePrincipal", role: "${extraRole}", scope: "${account.toUpperCase()}" },
+                    ],
+                });
+                return { assignments: rbac.assignments };
+            } }).then((run) => console.log("declared " + run.resources.filter((r) => r.type === "${ASSIGNMENT}").length));
+        `;
+        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+        return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+    }
+
+    test("the same scope (in other letters), principal and role twice fails the program, naming both grants", () => {
+        const { status, stdout, stderr } = runGrants("Reader");
+        expect(status).not.toBe(0);
+        expect(stdout).not.toContain("declared");
+        expect(stderr).toMatch(/BatchRbac "rbac": grants "(app|app-extra)" \(Reader\) and "(app|app-extra)" \(Reader\) both assign/);
+        expect(stderr).toContain('"app"');
+        expect(stderr).toContain('"app-extra"');
+        expect(stderr).toContain("keep one of the two");
+    });
+
+    test("another role on the same scope and principal is two assignments, and the program runs", () => {
+        const { status, stdout, stderr } = runGrants("AzureBatchAccountReader");
+        expect(stderr).not.toContain("both assign");
+        expect(status).toBe(0);
+        expect(stdout).toContain("declared 2");
     });
 });
 
@@ -195,6 +300,7 @@ describe("config paths", () => {
             scope: batchAccountId(run),
         });
         expect(run.resources.some((r) => r.name === "batch-rbac-app-jobsubmitter")).toBe(false);
+        expect(grant.dependencies).not.toContain(findResource(run, SLEEP, "batch-rbac-job-submitter-propagation").urn);
     });
 
     test.each([
@@ -214,6 +320,8 @@ describe("config paths", () => {
         const existing = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
         const run = await runWith({ existingJobSubmitterRoleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${existing}` });
         expect(resourcesOfType(run, ROLE_DEFINITION)).toEqual([]);
+        // A definition that already exists has replicated: no wait.
+        expect(resourcesOfType(run, SLEEP)).toEqual([]);
         expect(run.outputs.jobSubmitterRoleDefinitionId).toBe(roleDefinitionId(existing));
         expect(findResource(run, ASSIGNMENT, "batch-rbac-app-jobsubmitter").inputs.roleDefinitionId).toBe(roleDefinitionId(existing));
         expect(findResource(run, ASSIGNMENT, `batch-rbac-${EXAMPLE_GROUP}-jobsubmitter`).inputs.roleDefinitionId).toBe(roleDefinitionId(existing));

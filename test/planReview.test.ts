@@ -81,6 +81,7 @@ describe("the plan diff", () => {
                 name: "edited",
                 changedInputs: ["displayName", "owners"],
                 changedOptions: ["deleteBeforeReplace"],
+                replacingPaths: [],
             },
         ]);
         expect(diff.unchanged).toBe(1);
@@ -97,6 +98,50 @@ describe("the plan diff", () => {
         expect(text).toContain("+ azuread:index/application:Application  created");
         expect(text).toContain("~ azuread:index/application:Application  edited  [displayName, owners, (option) deleteBeforeReplace]");
         expect(text).toContain("- azuread:index/application:Application  dropped");
+    });
+
+    test("a change in a replaceOnChanges path is a replacement, marked +- and (replace) in text and Markdown", () => {
+        const options = { replaceOnChanges: ["vmSize", "deploymentConfiguration.virtualMachineConfiguration", 'tags["cost.center"]'] };
+        const before = plan([
+            resource("resized", { vmSize: "small", displayName: "a" }, options),
+            resource("renamed", { vmSize: "small", displayName: "a" }, options),
+            resource("reimaged", { deploymentConfiguration: { virtualMachineConfiguration: { image: "22.04" }, other: 1 } }, options),
+            resource("sibling", { deploymentConfiguration: { virtualMachineConfiguration: { image: "22.04" }, other: 1 } }, options),
+            resource("retagged", { tags: { "cost.center": "a", owner: "x" } }, options),
+        ]);
+        const after = plan([
+            resource("resized", { vmSize: "large", displayName: "b" }, options),
+            resource("renamed", { vmSize: "small", displayName: "b" }, options),
+            resource("reimaged", { deploymentConfiguration: { virtualMachineConfiguration: { image: "24.04" }, other: 1 } }, options),
+            resource("sibling", { deploymentConfiguration: { virtualMachineConfiguration: { image: "22.04" }, other: 2 } }, options),
+            resource("retagged", { tags: { "cost.center": "b", owner: "x" } }, options),
+        ]);
+        const replaced = diffPlans(before, after);
+        const pathsOf = (name: string) => replaced.changed.find((change) => change.name === name)?.replacingPaths;
+        expect(pathsOf("resized")).toEqual(["vmSize"]);
+        expect(pathsOf("renamed")).toEqual([]);
+        expect(pathsOf("reimaged")).toEqual(["deploymentConfiguration.virtualMachineConfiguration"]);
+        // Same top-level key, but outside the replaceOnChanges path: an update in place.
+        expect(pathsOf("sibling")).toEqual([]);
+        expect(pathsOf("retagged")).toEqual(['tags["cost.center"]']);
+
+        const text = renderPlanDiffText(replaced);
+        expect(text).toContain("0 to add, 5 to change, 0 to remove, 0 unchanged (3 of the changes replace their resource)");
+        expect(text).toContain("+- azuread:index/application:Application  resized  [displayName, vmSize] (replace)");
+        expect(text).toContain("~ azuread:index/application:Application  renamed  [displayName]\n");
+        expect(text).toContain("~ azuread:index/application:Application  sibling  [deploymentConfiguration]");
+        expect(text).not.toMatch(/(renamed|sibling) .*\(replace\)/);
+
+        const markdown = renderPlanMarkdown(after, { diff: replaced });
+        expect(markdown).toContain("(3 of the changes replace their resource).");
+        expect(markdown).toContain("| +- | <code>resized</code> | <code>azuread:index/application:Application</code> | <code>displayName</code>, <code>vmSize</code> (replace) |");
+        expect(markdown).toContain("| ~ | <code>renamed</code> | <code>azuread:index/application:Application</code> | <code>displayName</code> |");
+    });
+
+    test("a wildcard replaceOnChanges path replaces on any change under it", () => {
+        const before = plan([resource("all", { a: 1, b: { c: [1] } }, { replaceOnChanges: ["*"] }), resource("items", { list: [{ x: 1 }] }, { replaceOnChanges: ["list[*].y"] })]);
+        const after = plan([resource("all", { a: 1, b: { c: [2] } }, { replaceOnChanges: ["*"] }), resource("items", { list: [{ x: 2 }] }, { replaceOnChanges: ["list[*].y"] })]);
+        expect(diffPlans(before, after).changed.map((change) => change.replacingPaths)).toEqual([["*"], ["list[*].y"]]);
     });
 
     test("a base plan that is not a plan, or is of another stack, is refused", () => {
@@ -129,11 +174,27 @@ describe("npm run plan -- --diff / --format markdown", () => {
         expect(result.out).toContain("0 to add, 1 to change, 0 to remove");
         expect(result.out).toContain("batch-client-app  [displayName]");
 
+        expect(result.out).not.toContain("(replace)");
+
         const markdown = await captured(["--stack-file", stackFile, "--diff", basePath, "--format", "markdown"]);
         expect(markdown.code).toBe(0);
         expect(markdown.out).toContain("#### Compared with the base branch");
         expect(markdown.out).toMatch(/\| ~ \| <code>batch-client-app<\/code> \| .* \| <code>displayName<\/code> \|/);
         expect(markdown.out).not.toContain("Offline plan for stack");
+    });
+
+    test("a new pool VM size shows as the pool's replacement, end to end", async () => {
+        const dir = tempDir();
+        const basePath = path.join(dir, "base.plan.json");
+        expect((await captured(["--json", basePath])).code).toBe(0);
+        const stackFile = path.join(dir, "Pulumi.dev.yaml");
+        const original = fs.readFileSync(path.join(__dirname, "..", "Pulumi.dev.yaml"), "utf8");
+        expect(original).toContain("vmSize: Standard_D2s_v5");
+        fs.writeFileSync(stackFile, original.replace("vmSize: Standard_D2s_v5", "vmSize: Standard_D4s_v5"));
+        const result = await captured(["--stack-file", stackFile, "--diff", basePath]);
+        expect(result.code).toBe(0);
+        expect(result.out).toMatch(/\+- azure-native:batch:Pool {2}pool-pool-01-pool {2}\[.*vmSize.*\] \(replace\)/);
+        expect(result.out).toContain("(1 of the changes replace their resource)");
     });
 
     test("bad --format and unreadable --diff are usage errors (exit 2)", async () => {

@@ -1,8 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
 import { fakeSecretValue } from "../tools/fakeCloud";
+import { OfflineRun, runOffline } from "../tools/offlineRuntime";
 import { main as plan } from "../tools/plan";
-import { runWith } from "./helpers";
+import { exampleStackConfig, runWith } from "./helpers";
 
 const SECRET_VALUE = fakeSecretValue("batch-client-secret");
+
+/** A resource that only takes inputs, standing in for any resource a secret could be passed to. */
+class Sink extends pulumi.CustomResource {
+    constructor(name: string, props: pulumi.Inputs) {
+        super("test:index:Sink", name, props);
+    }
+}
+
+/** Paths (in the offline runtime's `a.b[0]` form) of every string under `value` that contains `needle`. */
+function pathsHolding(value: unknown, needle: string, path = ""): string[] {
+    if (typeof value === "string") {
+        return value.includes(needle) ? [path] : [];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap((item, index) => pathsHolding(item, needle, `${path}[${index}]`));
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.entries(value).flatMap(([key, item]) => pathsHolding(item, needle, path ? `${path}.${key}` : key));
+    }
+    return [];
+}
+
+/** Input paths of a run's resources that hold the client secret outside any path the run marked secret. */
+function unmarkedSecretInputs(run: OfflineRun): string[] {
+    return run.resources.flatMap((resource) =>
+        pathsHolding(resource.inputs, SECRET_VALUE)
+            .filter((path) => !resource.secretPaths.some((secret) => path === secret || path.startsWith(`${secret}.`) || path.startsWith(`${secret}[`)))
+            .map((path) => `${resource.type} ${resource.name}: ${path}`),
+    );
+}
 
 async function capturePlanOutput(argv: string[]): Promise<{ code: number; text: string }> {
     const lines: string[] = [];
@@ -25,16 +57,31 @@ describe("client secrets stay secret", () => {
         expect([...run.secretOutputs].sort()).toEqual(["clientSecret", "sdkAuth"]);
     });
 
-    test("no non-secret output or resource input carries the secret value", async () => {
+    test("the secret value is where secrets are, and under a secret mark wherever else it appears", async () => {
         const run = await runWith();
-        const openOutputs = Object.entries(run.outputs).filter(([key]) => !run.secretOutputs.includes(key));
-        expect(JSON.stringify(openOutputs)).not.toContain(SECRET_VALUE);
-        for (const resource of run.resources) {
-            const masked = JSON.stringify(resource.inputs);
-            if (masked.includes(SECRET_VALUE)) {
-                expect(resource.secretPaths.length).toBeGreaterThan(0);
-            }
-        }
+        const secretOutputs = Object.fromEntries(Object.entries(run.outputs).filter(([key]) => run.secretOutputs.includes(key)));
+        const openOutputs = Object.fromEntries(Object.entries(run.outputs).filter(([key]) => !run.secretOutputs.includes(key)));
+        // The search below finds the value where it is known to be, so finding it nowhere else means something.
+        expect(pathsHolding(secretOutputs, SECRET_VALUE).sort()).toEqual(["clientSecret", "sdkAuth.clientSecret"]);
+        expect(pathsHolding(openOutputs, SECRET_VALUE)).toEqual([]);
+        expect(unmarkedSecretInputs(run)).toEqual([]);
+    });
+
+    test("a resource input that holds the secret without its mark is caught; one that keeps the mark is not", async () => {
+        const program = require("../index") as () => Promise<Record<string, any>>;
+        const run = await runOffline({
+            config: exampleStackConfig(),
+            program: async () => {
+                const outputs = await program();
+                new Sink("kept-secret", { settings: { value: outputs.clientSecret } });
+                new Sink("lost-mark", { settings: [{ value: pulumi.unsecret(outputs.clientSecret) }] });
+                return outputs;
+            },
+        });
+        const kept = run.resources.find((resource) => resource.name === "kept-secret")!;
+        expect(pathsHolding(kept.inputs, SECRET_VALUE)).toEqual(["settings.value"]);
+        expect(kept.secretPaths).toEqual(["settings.value"]);
+        expect(unmarkedSecretInputs(run)).toEqual(["test:index:Sink lost-mark: settings[0].value"]);
     });
 
     test("the offline plan never prints a secret value, in text or in its JSON file", async () => {

@@ -10,6 +10,11 @@ export interface ResourceChange {
     readonly changedInputs: readonly string[];
     /** Resource options that differ, e.g. `deleteBeforeReplace`, `protect`. */
     readonly changedOptions: readonly string[];
+    /**
+     * The resource's `replaceOnChanges` paths whose values differ: Pulumi replaces the resource (delete and create,
+     * or create and delete) instead of updating it in place. Empty for an update.
+     */
+    readonly replacingPaths: readonly string[];
 }
 
 /** What a change does to the stack, by URN: what `pulumi preview` would create, update and delete. */
@@ -69,7 +74,11 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
         const changedInputs = differingKeys(before.inputs, resource.inputs);
         const changedOptions = differingKeys(before.options ?? {}, resource.options ?? {});
         if (changedInputs.length > 0 || changedOptions.length > 0) {
-            changed.push({ urn: resource.urn, type: resource.type, name: resource.name, changedInputs, changedOptions });
+            // The new program's options decide, as they do for `pulumi up`.
+            const replacingPaths = (resource.options?.replaceOnChanges ?? []).filter(
+                (path) => canonical(valueAtPath(before.inputs, path)) !== canonical(valueAtPath(resource.inputs, path)),
+            );
+            changed.push({ urn: resource.urn, type: resource.type, name: resource.name, changedInputs, changedOptions, replacingPaths });
         } else {
             unchanged++;
         }
@@ -85,6 +94,25 @@ function differingKeys(before: object, after: object): string[] {
         .sort();
 }
 
+/**
+ * The value at a Pulumi property path (`properties.deploymentConfiguration`, `tags["a.b"]`, `items[0].name`). A
+ * wildcard (`*`, `[*]`) stops the walk there and compares the whole value above it: a change anywhere under it may
+ * be the one the wildcard matches, so it counts as a replacement rather than being missed.
+ */
+function valueAtPath(inputs: Record<string, unknown>, path: string): unknown {
+    const segments = [...path.matchAll(/\[("(?:[^"\\]|\\.)*"|\d+|\*)\]|([^.[\]]+)/g)].map(([, bracketed, plain]) =>
+        bracketed === undefined ? plain : bracketed.startsWith('"') ? (JSON.parse(bracketed) as string) : bracketed,
+    );
+    let node: unknown = inputs;
+    for (const segment of segments) {
+        if (segment === "*" || node === null || typeof node !== "object") {
+            return node;
+        }
+        node = (node as Record<string, unknown>)[segment];
+    }
+    return node;
+}
+
 /** JSON with sorted object keys, so that key order never reads as a change. */
 function canonical(value: unknown): string {
     if (Array.isArray(value)) {
@@ -97,17 +125,29 @@ function canonical(value: unknown): string {
     return JSON.stringify(value) ?? "undefined";
 }
 
+/** How a changed resource is marked, as `pulumi preview` marks it: `+-` and "(replace)" for a replacement, `~` for an update. */
+export function changeMarker(change: ResourceChange): { symbol: string; note: string } {
+    return change.replacingPaths.length === 0 ? { symbol: "~", note: "" } : { symbol: "+-", note: " (replace)" };
+}
+
+/** " N of them replaced" when any change is a replacement, for the summary lines. */
+export function replacementSummary(diff: PlanDiff): string {
+    const replaced = diff.changed.filter((change) => change.replacingPaths.length > 0).length;
+    return replaced === 0 ? "" : ` (${replaced} of the changes replace their resource)`;
+}
+
 export function renderPlanDiffText(diff: PlanDiff): string {
     const lines = [
         `Compared with the base plan of stack "${diff.baseStack}": ${diff.added.length} to add, ${diff.changed.length} to change, ` +
-            `${diff.removed.length} to remove, ${diff.unchanged} unchanged`,
+            `${diff.removed.length} to remove, ${diff.unchanged} unchanged${replacementSummary(diff)}`,
     ];
     for (const resource of diff.added) {
         lines.push(`    + ${resource.type}  ${resource.name}`);
     }
     for (const change of diff.changed) {
         const what = [...change.changedInputs, ...change.changedOptions.map((option) => `(option) ${option}`)];
-        lines.push(`    ~ ${change.type}  ${change.name}  [${what.join(", ")}]`);
+        const { symbol, note } = changeMarker(change);
+        lines.push(`    ${symbol} ${change.type}  ${change.name}  [${what.join(", ")}]${note}`);
     }
     for (const resource of diff.removed) {
         lines.push(`    - ${resource.type}  ${resource.name}`);

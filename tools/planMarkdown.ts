@@ -1,4 +1,4 @@
-import { PlanDiff } from "./planDiff";
+import { PlanDiff, changeMarker, replacementSummary } from "./planDiff";
 import { Plan, cloudResources } from "./planModel";
 import { PolicyViolation } from "./policyRunner";
 
@@ -56,7 +56,7 @@ function renderDiff(diff: PlanDiff): string[] {
     const lines = [
         `#### Compared with the base branch`,
         "",
-        `${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove, ${diff.unchanged} unchanged.`,
+        `${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove, ${diff.unchanged} unchanged${replacementSummary(diff)}.`,
     ];
     if (diff.added.length + diff.changed.length + diff.removed.length === 0) {
         return lines;
@@ -67,7 +67,8 @@ function renderDiff(diff: PlanDiff): string[] {
     }
     for (const change of diff.changed) {
         const what = [...change.changedInputs.map(code), ...change.changedOptions.map((option) => `option ${code(option)}`)];
-        lines.push(`| ~ | ${code(change.name)} | ${code(change.type)} | ${what.join(", ")} |`);
+        const { symbol, note } = changeMarker(change);
+        lines.push(`| ${symbol} | ${code(change.name)} | ${code(change.type)} | ${what.join(", ")}${note} |`);
     }
     for (const resource of diff.removed) {
         lines.push(`| - | ${code(resource.name)} | ${code(resource.type)} | |`);
