@@ -48,7 +48,8 @@ export interface JobSubmitterRoleArgs {
     nameSuffix: string;
     /**
      * Optional. Adds pool write and delete, which jobs with autopools need (seed 003). Default: false. The role
-     * name then ends in "(autopool)", so policies can see the opt-in.
+     * name then ends in "(autopool)" so people can tell the variants apart; the policy pack still flags it until its
+     * `allowAutopool` policy config is set.
      */
     allowAutopool?: boolean;
 }
