@@ -1,3 +1,4 @@
+import { DEFAULT_RESOURCE_OPTIONS } from "./policyHelpers";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,15 +19,7 @@ function resource(name: string, inputs: Record<string, unknown>, options: Partia
         custom: true,
         inputs,
         dependsOn: [],
-        options: {
-            deleteBeforeReplace: false,
-            retainOnDelete: false,
-            protect: false,
-            ignoreChanges: [],
-            replaceOnChanges: [],
-            additionalSecretOutputs: [],
-            ...options,
-        },
+        options: { ...DEFAULT_RESOURCE_OPTIONS, ...options },
     };
 }
 

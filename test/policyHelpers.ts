@@ -27,16 +27,19 @@ export function declared(type: string, name: string, inputs: Record<string, any>
         inputs,
         secretPaths: [],
         dependencies: [],
-        options: {
-            deleteBeforeReplace: false,
-            retainOnDelete: false,
-            protect: false,
-            ignoreChanges: [],
-            replaceOnChanges: [],
-            additionalSecretOutputs: [],
-        },
+        options: DEFAULT_RESOURCE_OPTIONS,
     };
 }
+
+/** The options Pulumi records for a resource declared without any. */
+export const DEFAULT_RESOURCE_OPTIONS: DeclaredResource["options"] = {
+    deleteBeforeReplace: false,
+    retainOnDelete: false,
+    protect: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    additionalSecretOutputs: [],
+};
 
 /** Runs one policy over the resources through the offline runner (the same path the plan takes). */
 export async function violationsOf(

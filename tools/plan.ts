@@ -8,7 +8,7 @@ import { Plan, buildPlan } from "./planModel";
 import { renderPlanText } from "./planText";
 import { evaluatePolicies, hasMandatoryViolation, loadPolicyConfig, offlinePolicyConfig, renderPolicyReport, summarizeMandatory } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
-import { runCli } from "./cli";
+import { parseCommandLine, runCli } from "./cli";
 
 const USAGE = `Usage: npm run plan -- [--stack <name>] [--stack-file <path>] [--json <path>] [--format text|markdown] [--diff <base.json>]
 
@@ -68,16 +68,9 @@ function parseArguments(argv: readonly string[]): PlanArguments | "help" {
 class UsageError extends Error {}
 
 export async function main(argv: readonly string[]): Promise<number> {
-    let args: PlanArguments | "help";
-    try {
-        args = parseArguments(argv);
-    } catch (error) {
-        console.error(`${(error as Error).message}\n\n${USAGE}`);
-        return 2;
-    }
-    if (args === "help") {
-        console.log(USAGE);
-        return 0;
+    const args = parseCommandLine(argv, parseArguments, USAGE);
+    if (typeof args === "number") {
+        return args;
     }
     const projectDir = path.resolve(__dirname, "..");
     let stackConfig;

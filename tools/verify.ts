@@ -8,7 +8,7 @@ import {
     inputsFromStackOutputs,
     readStackOutputs,
 } from "./verify/inputs";
-import { runCli } from "./cli";
+import { parseCommandLine, runCli } from "./cli";
 
 const USAGE = `Usage: npm run verify -- [--interactive] [--stack <name>] [--require-pools] [--api-version <v>]
 
@@ -97,16 +97,9 @@ function maskingPrinter(write: (line: string) => void, secrets: readonly (string
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-    let args: VerifyArguments | "help";
-    try {
-        args = parseArguments(argv);
-    } catch (error) {
-        console.error(`${(error as Error).message}\n\n${USAGE}`);
-        return 2;
-    }
-    if (args === "help") {
-        console.log(USAGE);
-        return 0;
+    const args = parseCommandLine(argv, parseArguments, USAGE);
+    if (typeof args === "number") {
+        return args;
     }
     let inputs: VerifyInputs;
     try {
