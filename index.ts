@@ -12,6 +12,7 @@ import { defaultBatchAccountName } from "./config/batchAccount";
 import { defaultKeyVaultName } from "./config/pools";
 import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
+import { describeConfigWarning } from "./config/problems";
 import { Settings, pulumiRawConfig, readSettings } from "./config/settings";
 
 /**
@@ -24,6 +25,9 @@ export = async () => {
         stackName: pulumi.getStack(),
     });
     const { cloud } = settings;
+    for (const warning of settings.warnings) {
+        pulumi.log.warn(describeConfigWarning(warning));
+    }
 
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;

@@ -11,6 +11,24 @@ export interface ConfigProblem {
     readonly example: string;
 }
 
+/**
+ * A value Azure would accept but that is probably a mistake (a region name nobody uses, a secret typed in plain
+ * text). Warnings never stop a run: `pulumi up` logs them and the offline plan prints and counts them.
+ */
+export interface ConfigWarning {
+    /** The fully qualified key, e.g. `batch-entra:location`. */
+    readonly key: string;
+    /** What looks wrong, without echoing a value that may be secret. */
+    readonly warning: string;
+    /** What to do instead, e.g. the command that stores the value as a secret. */
+    readonly fix: string;
+}
+
+/** One line per warning, the way `pulumi up` logs them and the offline plan prints them. */
+export function describeConfigWarning(warning: ConfigWarning): string {
+    return `${warning.key}: ${warning.warning} (${warning.fix})`;
+}
+
 export class ConfigValidationError extends Error {
     constructor(public readonly problems: readonly ConfigProblem[]) {
         super(ConfigValidationError.describe(problems));

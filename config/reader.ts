@@ -1,4 +1,4 @@
-import { ConfigProblem, ConfigValidationError } from "./problems";
+import { ConfigProblem, ConfigValidationError, ConfigWarning } from "./problems";
 
 /** Where raw configuration values come from: Pulumi's config in a real run, a plain map in tests and the plan. */
 export interface RawConfig {
@@ -28,6 +28,7 @@ interface ValueOptions {
  */
 export class ConfigReader {
     private readonly problems: ConfigProblem[] = [];
+    private readonly recordedWarnings: ConfigWarning[] = [];
     private readonly readKeys = new Set<string>();
 
     constructor(
@@ -42,6 +43,16 @@ export class ConfigReader {
     /** Records a problem with a key; sections call this for rules that span several keys. */
     report(key: string, problem: string, example: string): void {
         this.problems.push({ key: key.includes(":") ? key : this.fullKey(key), problem, example });
+    }
+
+    /** Records a value that is accepted but probably wrong; it never stops the run. */
+    warn(key: string, warning: string, fix: string): void {
+        this.recordedWarnings.push({ key: key.includes(":") ? key : this.fullKey(key), warning, fix });
+    }
+
+    /** Every warning recorded so far, in the order the sections read their keys. */
+    get warnings(): readonly ConfigWarning[] {
+        return [...this.recordedWarnings];
     }
 
     get hasProblems(): boolean {

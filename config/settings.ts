@@ -3,6 +3,7 @@ import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
 import { PipelineSettings, readPipelineSettings } from "./pipeline";
+import { ConfigWarning } from "./problems";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
 
@@ -21,6 +22,8 @@ export interface Settings {
     readonly rbac: RbacSettings;
     readonly pools: PoolSettings;
     readonly pipeline: PipelineSettings;
+    /** Accepted values that are probably mistakes; `index.ts` logs them, the offline plan prints and counts them. */
+    readonly warnings: readonly ConfigWarning[];
 }
 
 export interface StackIdentity {
@@ -44,7 +47,7 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const pipeline = readPipelineSettings(reader, stack.stackName);
     checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, warnings: reader.warnings };
 }
 
 /** Rules that involve keys of more than one section. */
