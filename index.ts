@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
 import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
+import { PrivateNetwork, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
@@ -40,6 +41,7 @@ export = async () => {
         allowedAuthenticationModes: accountSettings.allowedAuthenticationModes,
         publicNetworkAccess: accountSettings.publicNetworkAccess,
         allowedIpRanges: accountSettings.allowedIpRanges,
+        allowedNodeManagementIpRanges: settings.privateNetworking.nodeManagementIpRanges,
         autoStorageAccountId: accountSettings.autoStorageAccountId,
         tags: settings.tags,
         subscriptionId,
@@ -105,7 +107,9 @@ export = async () => {
         grants,
     });
 
-    const pools = declarePools(settings, batchAccount, subscriptionId, pipeline);
+    const privateNetwork = declarePrivateNetwork(settings, batchAccount, subscriptionId);
+    const { outputs: pools, vaultId } = declarePools(settings, batchAccount, subscriptionId, pipeline, privateNetwork);
+    declareOperations(settings, { batchAccountId: batchAccount.id, vaultId });
 
     return {
         cloud: cloud.name,
@@ -155,10 +159,11 @@ function declarePools(
     batchAccount: BatchAccount,
     subscriptionId: pulumi.Output<string>,
     pipeline: PipelineIdentity | undefined,
-): Record<string, unknown> {
+    privateNetwork: PrivateNetwork,
+): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string> } {
     const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
     if (pools.length === 0) {
-        return {};
+        return { outputs: {} };
     }
     // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
     // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
@@ -195,11 +200,14 @@ function declarePools(
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
             tags: settings.tags,
+            // A private account makes a private vault: nodes and the deployer reach both through private endpoints.
+            publicNetworkAccess: settings.privateNetworking.endpointSubnet ? settings.batchAccount.publicNetworkAccess : undefined,
+            privateEndpoint: privateNetwork.vaultEndpoint,
         },
         { providers: [certificateProvider] },
     );
     const declared = pools.map(
-        (pool) =>
+        (pool, index) =>
             new CertificateRotatingPool(`pool-${pool.name}`, {
                 // A plain name and the account's output: the pool waits for the account and nothing else of it.
                 resourceGroupName: settings.batchAccount.resourceGroup.name,
@@ -216,9 +224,11 @@ function declarePools(
                 pollingIntervalSeconds: pool.pollingIntervalSeconds,
                 certificateStoreLocation: pool.certificateStoreLocation,
                 scale: pool.scale,
+                network: privateNetwork.poolNetwork(pool, index),
+                networkReady: privateNetwork.nodeManagementReady,
             }),
     );
-    return {
+    const outputs = {
         poolIdentityClientId: vault.identityClientId,
         poolIdentityPrincipalId: vault.identityPrincipalId,
         poolIdentityId: vault.identityId,
@@ -226,4 +236,5 @@ function declarePools(
         certificateSecretUrls: vault.certificateSecretUrls,
         poolIds: Object.fromEntries(declared.map((pool, index) => [pools[index].name, pool.poolId])),
     };
+    return { outputs, vaultId: vault.vault.id };
 }

@@ -5,6 +5,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { stableGuid } from "../config/naming";
+import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "./privateNetworking";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -86,6 +87,13 @@ export interface PoolIdentityVaultArgs {
     certificates?: readonly CertificateToCreate[];
     /** Optional. Certificates that already exist, referenced by versionless secret URL. Default: none. */
     existingCertificates?: readonly ExistingCertificateReference[];
+    /**
+     * Optional. `Enabled` (default) or `Disabled`: the vault's data plane is then reachable only through `privateEndpoint`,
+     * from the deploying machine too. See https://learn.microsoft.com/azure/key-vault/general/private-link-service
+     */
+    publicNetworkAccess?: "Enabled" | "Disabled";
+    /** Optional. A private endpoint to the vault (sub-resource `vault`); certificates are requested after it resolves. Default: none. */
+    privateEndpoint?: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId">;
     /** Optional. Tags for the identity and the vault. Default: none. */
     tags?: Readonly<Record<string, string>>;
 }
@@ -147,6 +155,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     enabledForDeployment: false,
                     enabledForTemplateDeployment: false,
                     enabledForDiskEncryption: false,
+                    publicNetworkAccess: args.publicNetworkAccess,
                 },
                 tags: { ...args.tags },
             },
@@ -238,6 +247,11 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
             }
         }
 
+        // With the endpoint, certificate requests go to the vault's private address: they wait for its DNS record.
+        const vaultEndpoint = args.privateEndpoint
+            ? new PrivateEndpointWithDns(`${name}-vault-endpoint`, { ...args.privateEndpoint, targetResourceId: this.vault.id, groupId: "vault" }, { parent: this })
+            : undefined;
+
         const foreignVaults = [...new Set((args.existingCertificates ?? []).flatMap((cert) => (cert.keyVaultId ? [cert.keyVaultId] : [])))];
         foreignVaults.forEach((vaultId, index) => this.identityAccess.push(grantRead(`identity-secrets-user-external-${index}`, vaultId)));
 
@@ -267,7 +281,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     tags: { ...args.tags },
                 },
                 // The data-plane call fails with 403 until the manager's grant exists and has taken effect.
-                { parent: this, dependsOn: [managerAccess] },
+                { parent: this, dependsOn: [managerAccess, ...(vaultEndpoint ? [vaultEndpoint.zoneGroup] : [])] },
             );
             urls[certificate.name] = created[certificate.name].versionlessSecretId;
         }

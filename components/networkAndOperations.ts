@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PoolDefinition } from "../config/pools";
+import { PRIVATE_DNS_ZONE_NAMES, PRIVATE_ENDPOINT_GROUPS, PrivateEndpointGroup } from "../config/privateNetworking";
+import { CONFIG_NAMESPACE, Settings } from "../config/settings";
+import type { BatchAccount } from "./batchAccount";
+import { LogAnalyticsDiagnostics } from "./diagnostics";
+import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, subnetInRegion } from "./privateNetworking";
+import { ResourceLocks } from "./resourceLocks";
+
+/** What the pools and their vault take from the private network the stack declares. */
+export interface PrivateNetwork {
+    /** The vault's endpoint, declared by the vault component so certificates wait for it; undefined without endpoints. */
+    readonly vaultEndpoint: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId"> | undefined;
+    /** What a pool's nodes need before they boot: the node-management endpoint's DNS record. */
+    readonly nodeManagementReady: pulumi.Resource[];
+    /** A pool's network configuration, its subnet checked against the account's region and subscription. */
+    poolNetwork(pool: PoolDefinition, index: number): { subnetId: pulumi.Output<string>; publicIPs: "none" | "batchManaged" } | undefined;
+}
+
+/**
+ * The private endpoints of the Batch account (`batchAccount`, `nodeManagement`) and the DNS zones they resolve in,
+ * created and linked to the endpoints' and pools' networks (`privateDnsZones: create`) or taken as they exist.
+ */
+export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAccount, subscriptionId: pulumi.Output<string>): PrivateNetwork {
+    const { endpointSubnet, dnsZones } = settings.privateNetworking;
+    const location = settings.batchAccount.location;
+    const poolNetwork: PrivateNetwork["poolNetwork"] = (pool, index) =>
+        pool.network && {
+            subnetId: subnetInRegion(pool.network.subnet, location, subscriptionId, `${CONFIG_NAMESPACE}:pools[${index}].subnetId`, batchAccount),
+            publicIPs: pool.network.publicIPs,
+        };
+    if (endpointSubnet === undefined) {
+        return { vaultEndpoint: undefined, nodeManagementReady: [], poolNetwork };
+    }
+    const hasPools = settings.pools.pools.length > 0;
+    const groups = PRIVATE_ENDPOINT_GROUPS.filter((group) => group !== "vault" || hasPools);
+    const zoneNames = PRIVATE_DNS_ZONE_NAMES[settings.cloud.name];
+    let zoneIdFor: (group: PrivateEndpointGroup) => pulumi.Input<string>;
+    let linksFor: (group: PrivateEndpointGroup) => pulumi.Resource[] = () => [];
+    if (dnsZones.kind === "create") {
+        const zones = new PrivateDnsZones("private-dns", {
+            resourceGroupName: batchAccount.resourceGroupName,
+            zoneNames: groups.map((group) => zoneNames[group]),
+            virtualNetworkIds: [endpointSubnet.virtualNetworkId, ...settings.pools.pools.flatMap((pool) => (pool.network ? [pool.network.subnet.virtualNetworkId] : []))],
+            tags: { ...settings.tags },
+        });
+        zoneIdFor = (group) => zones.zoneIds[zoneNames[group]];
+        linksFor = (group) => zones.links[zoneNames[group]];
+    } else {
+        zoneIdFor = (group) => dnsZones.zoneIds[group] ?? "";
+    }
+    const endpointArgs = (group: PrivateEndpointGroup): Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId"> => ({
+        endpointName: `pe-${settings.projectName}-${settings.stackName}-${group}`.slice(0, 80),
+        resourceGroupName: batchAccount.resourceGroupName,
+        location,
+        subnetId: endpointSubnet.id,
+        privateDnsZoneId: zoneIdFor(group),
+        // A record in a zone no network resolves from is no use: the endpoint is ready once the links exist.
+        dependsOn: linksFor(group),
+        tags: { ...settings.tags },
+    });
+    const accountEndpoints = (["batchAccount", "nodeManagement"] as const).map(
+        (group) => new PrivateEndpointWithDns(`batch-${group}`, { ...endpointArgs(group), targetResourceId: batchAccount.id, groupId: group }),
+    );
+    return {
+        vaultEndpoint: hasPools ? endpointArgs("vault") : undefined,
+        nodeManagementReady: [accountEndpoints[1].zoneGroup],
+        poolNetwork,
+    };
+}
+
+/** The resources operations watch and protect: the Batch account always, the pools' vault when pools exist. */
+export interface OperatedResources {
+    readonly batchAccountId: pulumi.Input<string>;
+    readonly vaultId?: pulumi.Input<string>;
+}
+
+/**
+ * Diagnostic settings (`logAnalyticsWorkspaceId`: the account's every log category and its metrics, the vault's audit
+ * logs) and `CanNotDelete` locks (`resourceLocks`) on the account and the vault.
+ */
+export function declareOperations(settings: Settings, resources: OperatedResources): void {
+    const { logAnalyticsWorkspaceId, resourceLocks } = settings.operations;
+    const stackName = `${settings.projectName}-${settings.stackName}`;
+    if (logAnalyticsWorkspaceId !== undefined) {
+        new LogAnalyticsDiagnostics("diagnostics", {
+            workspaceId: logAnalyticsWorkspaceId,
+            settingName: `${stackName}-to-log-analytics`,
+            targets: [
+                { key: "batch-account", resourceId: resources.batchAccountId, categoryGroups: ["allLogs"], allMetrics: true },
+                ...(resources.vaultId ? [{ key: "pool-vault", resourceId: resources.vaultId, categoryGroups: ["audit"] }] : []),
+            ],
+        });
+    }
+    if (resourceLocks) {
+        new ResourceLocks("locks", {
+            lockName: `${stackName}-do-not-delete`,
+            notes:
+                `Set by the Pulumi stack ${stackName} (batch-entra:resourceLocks true). To delete or replace this resource or ` +
+                "its pools, run `pulumi config set batch-entra:resourceLocks false` and `pulumi up` first.",
+            targets: [
+                { key: "batch-account", scope: resources.batchAccountId },
+                ...(resources.vaultId ? [{ key: "pool-vault", scope: resources.vaultId }] : []),
+            ],
+        });
+    }
+}
