@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
 import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
-import { PrivateNetwork, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
+import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
@@ -29,6 +29,8 @@ export = async () => {
     for (const warning of settings.warnings) {
         pulumi.log.warn(describeConfigWarning(warning));
     }
+
+    await checkPoolNetworks(settings);
 
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
@@ -107,7 +109,7 @@ export = async () => {
         grants,
     });
 
-    const privateNetwork = declarePrivateNetwork(settings, batchAccount, subscriptionId);
+    const privateNetwork = declarePrivateNetwork(settings, batchAccount);
     const { outputs: pools, vaultId } = declarePools(settings, batchAccount, subscriptionId, pipeline, privateNetwork);
     declareOperations(settings, { batchAccountId: batchAccount.id, vaultId });
 
@@ -207,7 +209,7 @@ function declarePools(
         { providers: [certificateProvider] },
     );
     const declared = pools.map(
-        (pool, index) =>
+        (pool) =>
             new CertificateRotatingPool(`pool-${pool.name}`, {
                 // A plain name and the account's output: the pool waits for the account and nothing else of it.
                 resourceGroupName: settings.batchAccount.resourceGroup.name,
@@ -224,7 +226,7 @@ function declarePools(
                 pollingIntervalSeconds: pool.pollingIntervalSeconds,
                 certificateStoreLocation: pool.certificateStoreLocation,
                 scale: pool.scale,
-                network: privateNetwork.poolNetwork(pool, index),
+                network: privateNetwork.poolNetwork(pool),
                 networkReady: privateNetwork.nodeManagementReady,
             }),
     );

@@ -1,10 +1,12 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolDefinition } from "../config/pools";
 import { PRIVATE_DNS_ZONE_NAMES, PRIVATE_ENDPOINT_GROUPS, PrivateEndpointGroup } from "../config/privateNetworking";
 import { CONFIG_NAMESPACE, Settings } from "../config/settings";
 import type { BatchAccount } from "./batchAccount";
 import { LogAnalyticsDiagnostics } from "./diagnostics";
-import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, subnetInRegion } from "./privateNetworking";
+import { ConfigValidationError } from "../config/problems";
+import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, poolSubnetProblems } from "./privateNetworking";
 import { ResourceLocks } from "./resourceLocks";
 
 /** What the pools and their vault take from the private network the stack declares. */
@@ -14,21 +16,17 @@ export interface PrivateNetwork {
     /** What a pool's nodes need before they boot: the node-management endpoint's DNS record. */
     readonly nodeManagementReady: pulumi.Resource[];
     /** A pool's network configuration, its subnet checked against the account's region and subscription. */
-    poolNetwork(pool: PoolDefinition, index: number): { subnetId: pulumi.Output<string>; publicIPs: "none" | "batchManaged" } | undefined;
+    poolNetwork(pool: PoolDefinition): { subnetId: string; publicIPs: "none" | "batchManaged" } | undefined;
 }
 
 /**
  * The private endpoints of the Batch account (`batchAccount`, `nodeManagement`) and the DNS zones they resolve in,
  * created and linked to the endpoints' and pools' networks (`privateDnsZones: create`) or taken as they exist.
  */
-export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAccount, subscriptionId: pulumi.Output<string>): PrivateNetwork {
+export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAccount): PrivateNetwork {
     const { endpointSubnet, dnsZones } = settings.privateNetworking;
     const location = settings.batchAccount.location;
-    const poolNetwork: PrivateNetwork["poolNetwork"] = (pool, index) =>
-        pool.network && {
-            subnetId: subnetInRegion(pool.network.subnet, location, subscriptionId, `${CONFIG_NAMESPACE}:pools[${index}].subnetId`, batchAccount),
-            publicIPs: pool.network.publicIPs,
-        };
+    const poolNetwork: PrivateNetwork["poolNetwork"] = (pool) => pool.network && { subnetId: pool.network.subnet.id, publicIPs: pool.network.publicIPs };
     if (endpointSubnet === undefined) {
         return { vaultEndpoint: undefined, nodeManagementReady: [], poolNetwork };
     }
@@ -67,6 +65,24 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
         nodeManagementReady: [accountEndpoints[1].zoneGroup],
         poolNetwork,
     };
+}
+
+/**
+ * Stops the run, before any resource is declared, when a pool's network is not in the account's region and
+ * subscription; the provider's lookup is the only way to learn a network's region.
+ */
+export async function checkPoolNetworks(settings: Settings): Promise<void> {
+    const subnets = settings.pools.pools.flatMap((pool, index) =>
+        pool.network ? [{ key: `${CONFIG_NAMESPACE}:pools[${index}].subnetId`, subnet: pool.network.subnet }] : [],
+    );
+    if (subnets.length === 0) {
+        return;
+    }
+    const { subscriptionId } = await authorization.getClientConfig();
+    const problems = await poolSubnetProblems(subnets, settings.batchAccount.location, subscriptionId);
+    if (problems.length > 0) {
+        throw new ConfigValidationError(problems);
+    }
 }
 
 /** The resources operations watch and protect: the Batch account always, the pools' vault when pools exist. */

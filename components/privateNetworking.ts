@@ -2,6 +2,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import { shortHash } from "../config/naming";
+import { ConfigProblem } from "../config/problems";
 
 export interface PrivateDnsZonesArgs {
     /** Required. Resource group that holds the zones (the stack's group). */
@@ -129,33 +130,34 @@ export class PrivateEndpointWithDns extends pulumi.ComponentResource {
     }
 }
 
+/** A pool's subnet as the configuration named it, with the key it came from. */
+export interface PoolSubnet {
+    readonly key: string;
+    readonly subnet: { readonly id: string; readonly subscriptionId: string; readonly resourceGroup: string; readonly virtualNetworkName: string };
+}
+
 /**
- * The subnet ID, once the subnet's virtual network is found in the account's region: Batch refuses a pool whose
- * network is in another region or subscription, and says so only when the pool is created, after everything else.
+ * Looks up the pools' virtual networks before anything is declared: Batch refuses a pool whose network is in another
+ * region or subscription, and says so only when the pool is created, after everything else. Returns the problems.
  * See https://learn.microsoft.com/azure/batch/batch-virtual-network#general-virtual-network-requirements
  */
-export function subnetInRegion(
-    subnet: { id: string; subscriptionId: string; resourceGroup: string; virtualNetworkName: string },
-    location: string,
-    subscriptionId: pulumi.Input<string>,
-    key: string,
-    parent: pulumi.Resource,
-): pulumi.Output<string> {
-    const virtualNetwork = network.getVirtualNetworkOutput(
-        { resourceGroupName: subnet.resourceGroup, virtualNetworkName: subnet.virtualNetworkName },
-        { parent },
-    );
-    return pulumi.all([virtualNetwork, subscriptionId]).apply(([found, subscription]) => {
+export async function poolSubnetProblems(subnets: readonly PoolSubnet[], location: string, subscriptionId: string): Promise<ConfigProblem[]> {
+    const problems: ConfigProblem[] = [];
+    for (const { key, subnet } of subnets) {
+        const example = `a subnet of a virtual network in ${location}, subscription ${subscriptionId}`;
+        if (subnet.subscriptionId !== subscriptionId.toLowerCase()) {
+            problems.push({ key, problem: `is in subscription ${subnet.subscriptionId}, but Batch pools need a network in the account's subscription ${subscriptionId}`, example });
+            continue;
+        }
+        const found = await network.getVirtualNetwork({ resourceGroupName: subnet.resourceGroup, virtualNetworkName: subnet.virtualNetworkName });
         const region = (found.location ?? "").toLowerCase().replace(/\s+/g, "");
-        if (subnet.subscriptionId !== subscription.toLowerCase()) {
-            throw new pulumi.ResourceError(`${key}: the subnet is in subscription ${subnet.subscriptionId}, but Batch pools need a network in the account's subscription ${subscription}`, parent);
-        }
         if (region !== location) {
-            throw new pulumi.ResourceError(
-                `${key}: virtual network ${subnet.virtualNetworkName} is in ${found.location}, but the Batch account is in ${location}; a pool's network must be in the account's region`,
-                parent,
-            );
+            problems.push({
+                key,
+                problem: `names virtual network ${subnet.virtualNetworkName}, which is in ${found.location}, but the Batch account is in ${location}; a pool's network must be in the account's region`,
+                example,
+            });
         }
-        return subnet.id;
-    });
+    }
+    return problems;
 }
