@@ -183,7 +183,7 @@ export function checkPrivateNetworking(
     if (accountPrivate && hasPools && privateNetworking.endpointSubnet === undefined) {
         reader.report(
             "publicNetworkAccess",
-            "is Disabled, which also closes the public node-management endpoint, and privateEndpointSubnetId is unset, so no " +
+            "is Disabled, which also closes the public node management endpoint, and privateEndpointSubnetId is unset, so no " +
                 "nodeManagement private endpoint exists: the pools' nodes could never talk to the Batch service. Set " +
                 "privateEndpointSubnetId (the program then creates the endpoint), or keep Enabled and narrow it with allowedIpRanges",
             `Enabled, or set privateEndpointSubnetId: ${SUBNET_ID_EXAMPLE}`,
