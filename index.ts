@@ -6,6 +6,7 @@ import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
 import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
 import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
+import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./components/nodeIdentity";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
@@ -45,6 +46,7 @@ export = async () => {
         allowedIpRanges: accountSettings.allowedIpRanges,
         allowedNodeManagementIpRanges: settings.privateNetworking.nodeManagementIpRanges,
         autoStorageAccountId: accountSettings.autoStorageAccountId,
+        autoStorageNodeIdentityId: poolNodeIdentityId(settings, subscriptionId),
         tags: settings.tags,
         subscriptionId,
     });
@@ -208,6 +210,12 @@ function declarePools(
         },
         { providers: [certificateProvider] },
     );
+    const { autoStorageAccountId } = settings.batchAccount;
+    // Nodes that use the identity for auto-storage must not boot before it may read there.
+    const nodeIdentityAccess =
+        autoStorageAccountId !== undefined && pools.some((pool) => pool.nodeIdentity)
+            ? [new NodeIdentityAutoStorage("pool-node-identity", { storageAccountId: autoStorageAccountId, principalId: vault.identityPrincipalId, subscriptionId })]
+            : [];
     const declared = pools.map(
         (pool) =>
             new CertificateRotatingPool(`pool-${pool.name}`, {
@@ -218,7 +226,7 @@ function declarePools(
                 vmSize: pool.vmSize,
                 image: pool.image,
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: vault.identityAccess,
+                vaultAccess: [...vault.identityAccess, ...(pool.nodeIdentity ? nodeIdentityAccess : [])],
                 certificates: pool.certificates.map((cert) => ({
                     secretUrl: vault.certificateSecretUrls[cert.name],
                     resource: vault.createdCertificates[cert.name],

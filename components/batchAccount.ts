@@ -48,6 +48,12 @@ export interface BatchAccountArgs {
      * See https://learn.microsoft.com/rest/api/batchmanagement/batch-account/create#autostorageauthenticationmode
      */
     autoStorageAccountId?: string;
+    /**
+     * Optional. ARM ID of a user-assigned identity that pool nodes use for auto-storage (`nodeIdentityReference`); it
+     * must be attached to those pools. Default: none, so nodes have no identity for auto-storage.
+     * See https://learn.microsoft.com/rest/api/batchmanagement/batch-account/create#computenodeidentityreference
+     */
+    autoStorageNodeIdentityId?: pulumi.Input<string>;
     /** Optional. Tags for the resource group and the account. Default: none. */
     tags?: Readonly<Record<string, string>>;
     /** Required. The subscription the account lives in; built-in role IDs are expressed in it. */
@@ -107,7 +113,11 @@ export class BatchAccount extends pulumi.ComponentResource {
                 identity: autoStorage !== undefined ? { type: "SystemAssigned" } : undefined,
                 autoStorage:
                     autoStorage !== undefined
-                        ? { storageAccountId: autoStorage, authenticationMode: "BatchAccountManagedIdentity" }
+                        ? {
+                          storageAccountId: autoStorage,
+                          authenticationMode: "BatchAccountManagedIdentity",
+                          nodeIdentityReference: args.autoStorageNodeIdentityId ? { resourceId: args.autoStorageNodeIdentityId } : undefined,
+                      }
                         : undefined,
                 tags,
             },

@@ -44,3 +44,19 @@ export function readPoolNetwork(fields: PoolEntryReader, defaultPublicIPs: PoolP
     }
     return { subnet, publicIPs };
 }
+
+/**
+ * A pool's `nodeIdentity: true`: its nodes use the pools' user-assigned identity for auto-storage (the account's
+ * `autoStorage.nodeIdentityReference`), instead of having no identity for it. Needs `autoStorageAccountId`.
+ */
+export function readNodeIdentity(fields: PoolEntryReader): boolean {
+    if (!fields.has("nodeIdentity")) {
+        return false;
+    }
+    const value = fields.raw("nodeIdentity");
+    if (typeof value !== "boolean") {
+        fields.report("nodeIdentity", `${JSON.stringify(value)} is not a boolean`, "true");
+        return false;
+    }
+    return value;
+}

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { CloudName } from "./clouds";
-import { PoolNetwork, PoolPublicIPs, readPoolNetwork } from "./poolNetwork";
+import { PoolNetwork, PoolPublicIPs, readNodeIdentity, readPoolNetwork } from "./poolNetwork";
 import { ConfigReader } from "./reader";
 
 /**
@@ -73,6 +73,8 @@ export interface PoolDefinition {
     readonly certificates: readonly PoolCertificate[];
     /** The subnet the nodes join and whether they get public IPs; undefined keeps them outside any virtual network. */
     readonly network: PoolNetwork | undefined;
+    /** Nodes use the pools' identity for auto-storage (`nodeIdentityReference`). */
+    readonly nodeIdentity: boolean;
 }
 
 interface ImagePreset {
@@ -149,6 +151,7 @@ const POOL_FIELDS = [
     "certificates",
     "subnetId",
     "publicIPs",
+    "nodeIdentity",
 ];
 const CREATED_CERTIFICATE_FIELDS = ["name", "subject", "dnsNames", "validityMonths", "daysBeforeExpiry", "issuer"];
 const EXISTING_CERTIFICATE_FIELDS = ["name", "secretUrl", "keyVaultId"];
@@ -401,10 +404,11 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
     const certificateStoreLocation = readStoreLocation(fields, image?.osFamily ?? "linux");
     const certificates = readCertificates(fields, name ?? "pool", cloud);
     const network = readPoolNetwork(fields, defaultPublicIPs);
+    const nodeIdentity = readNodeIdentity(fields);
     if (name === undefined || vmSize === undefined || image === undefined) {
         return undefined;
     }
-    return { name, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates, network };
+    return { name, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates, network, nodeIdentity };
 }
 
 function readImage(fields: PoolEntryReader): PoolImage | undefined {

@@ -208,6 +208,15 @@ export function checkPrivateNetworking(
             }
         });
     }
+    pools.pools.forEach((pool, index) => {
+        if (pool.nodeIdentity && batchAccount.autoStorageAccountId === undefined) {
+            reader.report(
+                `pools[${index}].nodeIdentity`,
+                "is true but autoStorageAccountId is unset: the node identity is given to the account's auto-storage, and there is none",
+                "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata (autoStorageAccountId)",
+            );
+        }
+    });
     const zones = privateNetworking.dnsZones;
     if (zones.kind === "existing" && hasPools && zones.zoneIds.vault === undefined) {
         reader.report("privateDnsZones.vault", "is required when pools exist: the pools' vault gets a private endpoint too", "create");
