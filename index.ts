@@ -112,8 +112,8 @@ export = async () => {
     });
 
     const privateNetwork = declarePrivateNetwork(settings, batchAccount);
-    const { outputs: pools, vaultId } = declarePools(settings, batchAccount, subscriptionId, pipeline, privateNetwork);
-    declareOperations(settings, { batchAccountId: batchAccount.id, vaultId });
+    const { outputs: pools, vaultId, components } = declarePools(settings, batchAccount, subscriptionId, pipeline, privateNetwork);
+    declareOperations(settings, { batchAccountId: batchAccount.id, vaultId, lockedContents: [batchRbac, ...privateNetwork.components, ...components] });
 
     return {
         cloud: cloud.name,
@@ -164,10 +164,10 @@ function declarePools(
     subscriptionId: pulumi.Output<string>,
     pipeline: PipelineIdentity | undefined,
     privateNetwork: PrivateNetwork,
-): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string> } {
+): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string>; components: pulumi.Resource[] } {
     const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
     if (pools.length === 0) {
-        return { outputs: {} };
+        return { outputs: {}, components: [] };
     }
     // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
     // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
@@ -246,5 +246,5 @@ function declarePools(
         certificateSecretUrls: vault.certificateSecretUrls,
         poolIds: Object.fromEntries(declared.map((pool, index) => [pools[index].name, pool.poolId])),
     };
-    return { outputs, vaultId: vault.vault.id };
+    return { outputs, vaultId: vault.vault.id, components: [vault, ...nodeIdentityAccess, ...declared] };
 }

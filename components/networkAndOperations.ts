@@ -15,6 +15,8 @@ export interface PrivateNetwork {
     readonly vaultEndpoint: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId"> | undefined;
     /** What a pool's nodes need before they boot: the node-management endpoint's DNS record. */
     readonly nodeManagementReady: pulumi.Resource[];
+    /** The endpoints and zones declared, for what must be deleted before the locks (see declareOperations). */
+    readonly components: pulumi.Resource[];
     /** A pool's network configuration, its subnet checked against the account's region and subscription. */
     poolNetwork(pool: PoolDefinition): { subnetId: string; publicIPs: "none" | "batchManaged" } | undefined;
 }
@@ -28,13 +30,14 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
     const location = settings.batchAccount.location;
     const poolNetwork: PrivateNetwork["poolNetwork"] = (pool) => pool.network && { subnetId: pool.network.subnet.id, publicIPs: pool.network.publicIPs };
     if (endpointSubnet === undefined) {
-        return { vaultEndpoint: undefined, nodeManagementReady: [], poolNetwork };
+        return { vaultEndpoint: undefined, nodeManagementReady: [], components: [], poolNetwork };
     }
     const hasPools = settings.pools.pools.length > 0;
     const groups = PRIVATE_ENDPOINT_GROUPS.filter((group) => group !== "vault" || hasPools);
     const zoneNames = PRIVATE_DNS_ZONE_NAMES[settings.cloud.name];
     let zoneIdFor: (group: PrivateEndpointGroup) => pulumi.Input<string>;
     let linksFor: (group: PrivateEndpointGroup) => pulumi.Resource[] = () => [];
+    const components: pulumi.Resource[] = [];
     if (dnsZones.kind === "create") {
         const zones = new PrivateDnsZones("private-dns", {
             resourceGroupName: batchAccount.resourceGroupName,
@@ -44,6 +47,7 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
         });
         zoneIdFor = (group) => zones.zoneIds[zoneNames[group]];
         linksFor = (group) => zones.links[zoneNames[group]];
+        components.push(zones);
     } else {
         zoneIdFor = (group) => dnsZones.zoneIds[group] ?? "";
     }
@@ -63,6 +67,7 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
     return {
         vaultEndpoint: hasPools ? endpointArgs("vault") : undefined,
         nodeManagementReady: [accountEndpoints[1].zoneGroup],
+        components: [...components, ...accountEndpoints],
         poolNetwork,
     };
 }
@@ -89,6 +94,11 @@ export async function checkPoolNetworks(settings: Settings): Promise<void> {
 export interface OperatedResources {
     readonly batchAccountId: pulumi.Input<string>;
     readonly vaultId?: pulumi.Input<string>;
+    /**
+     * Everything declared at or under the locked resources (pools, role assignments, endpoints, certificates): the
+     * locks depend on it, so `pulumi destroy` deletes the locks first, and then the rest without `ScopeLocked`.
+     */
+    readonly lockedContents: pulumi.Resource[];
 }
 
 /**
@@ -98,26 +108,30 @@ export interface OperatedResources {
 export function declareOperations(settings: Settings, resources: OperatedResources): void {
     const { logAnalyticsWorkspaceId, resourceLocks } = settings.operations;
     const stackName = `${settings.projectName}-${settings.stackName}`;
-    if (logAnalyticsWorkspaceId !== undefined) {
-        new LogAnalyticsDiagnostics("diagnostics", {
-            workspaceId: logAnalyticsWorkspaceId,
-            settingName: `${stackName}-to-log-analytics`,
-            targets: [
-                { key: "batch-account", resourceId: resources.batchAccountId, categoryGroups: ["allLogs"], allMetrics: true },
-                ...(resources.vaultId ? [{ key: "pool-vault", resourceId: resources.vaultId, categoryGroups: ["audit"] }] : []),
-            ],
-        });
+    const vaultTarget = resources.vaultId ? [{ key: "pool-vault", id: resources.vaultId }] : [];
+    const diagnostics =
+        logAnalyticsWorkspaceId === undefined
+            ? []
+            : [
+                  new LogAnalyticsDiagnostics("diagnostics", {
+                      workspaceId: logAnalyticsWorkspaceId,
+                      settingName: `${stackName}-to-log-analytics`,
+                      targets: [
+                          { key: "batch-account", resourceId: resources.batchAccountId, categoryGroups: ["allLogs"], allMetrics: true },
+                          ...vaultTarget.map(({ key, id }) => ({ key, resourceId: id, categoryGroups: ["audit"] })),
+                      ],
+                  }),
+              ];
+    if (!resourceLocks) {
+        return;
     }
-    if (resourceLocks) {
-        new ResourceLocks("locks", {
-            lockName: `${stackName}-do-not-delete`,
-            notes:
-                `Set by the Pulumi stack ${stackName} (batch-entra:resourceLocks true). To delete or replace this resource or ` +
-                "its pools, run `pulumi config set batch-entra:resourceLocks false` and `pulumi up` first.",
-            targets: [
-                { key: "batch-account", scope: resources.batchAccountId },
-                ...(resources.vaultId ? [{ key: "pool-vault", scope: resources.vaultId }] : []),
-            ],
-        });
-    }
+    const lockArgs = {
+        lockName: `${stackName}-do-not-delete`,
+        notes:
+            `Set by the Pulumi stack ${stackName} (batch-entra:resourceLocks true). To delete or replace this resource or ` +
+            "its pools, run `pulumi config set batch-entra:resourceLocks false` and `pulumi up` first.",
+        targets: [{ key: "batch-account", scope: resources.batchAccountId }, ...vaultTarget.map(({ key, id }) => ({ key, scope: id }))],
+        lockedContents: [...resources.lockedContents, ...diagnostics],
+    };
+    new ResourceLocks("locks", lockArgs);
 }

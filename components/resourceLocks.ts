@@ -15,6 +15,11 @@ export interface ResourceLocksArgs {
     notes: string;
     /** Required. The resources to lock. */
     targets: LockTarget[];
+    /**
+     * Optional. What lives at or under the locked resources (child resources, role assignments, endpoints): each lock
+     * depends on them, so a destroy deletes the locks first and then the rest without `ScopeLocked`. Default: none.
+     */
+    lockedContents?: pulumi.Resource[];
 }
 
 /**
@@ -32,7 +37,7 @@ export class ResourceLocks extends pulumi.ComponentResource {
                 new authorization.ManagementLockByScope(
                     `${name}-${target.key}`,
                     { lockName: args.lockName, scope: target.scope, level: authorization.LockLevel.CanNotDelete, notes: args.notes },
-                    { parent: this },
+                    { parent: this, dependsOn: args.lockedContents },
                 ),
         );
         this.registerOutputs({});

@@ -30,6 +30,8 @@ function fixtureConfig(): Record<string, string> {
 
 const runFixture = (overrides: Record<string, unknown> = {}) => runWith(overrides, fixtureConfig());
 
+const accountScopedGrants = (run: OfflineRun) =>
+    resourcesOfType(run, "azure-native:authorization:RoleAssignment").filter((grant) => /Microsoft\.Batch\/batchAccounts\//.test(grant.inputs.scope));
 const dependsOn = (resource: DeclaredResource, other: DeclaredResource) => resource.dependencies.includes(other.urn);
 const groupOf = (endpoint: DeclaredResource) => endpoint.inputs.privateLinkServiceConnections[0].groupIds[0];
 
@@ -121,6 +123,10 @@ describe("private networking and operations: the fixture stack with every featur
         for (const lock of locks) {
             expect(lock.inputs.level).toBe("CanNotDelete");
             expect(lock.inputs.notes).toContain("pulumi config set batch-entra:resourceLocks false");
+            // Declared after, and depending on, what lives under the locked resources: destroy deletes the locks first.
+            for (const inside of [...resourcesOfType(run, POOL), ...resourcesOfType(run, ENDPOINT), ...resourcesOfType(run, DIAGNOSTIC), ...resourcesOfType(run, CERTIFICATE), ...accountScopedGrants(run)]) {
+                expect({ lock: lock.name, dependsOn: inside.name, yes: dependsOn(lock, inside) }).toEqual({ lock: lock.name, dependsOn: inside.name, yes: true });
+            }
         }
     });
 });

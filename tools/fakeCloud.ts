@@ -44,6 +44,14 @@ function armId(provider: string, name: string, inputs: Inputs): string {
     return `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/${provider}/${name}`;
 }
 
+/** A resource whose ARM name is the input `nameInput` (the logical name when unset) under the `provider` path. */
+function namedArmResource(provider: (inputs: Inputs) => string, nameInput: string): StateFactory {
+    return (name, inputs) => {
+        const resourceName = inputs[nameInput] ?? name;
+        return { id: armId(provider(inputs), resourceName, inputs), name: resourceName };
+    };
+}
+
 /**
  * Output properties per resource type, beyond the inputs (which every fake echoes back). Add an entry when a
  * component reads an output the provider computes; a missing entry shows up as an undefined output in tests.
@@ -118,22 +126,16 @@ export const FAKE_STATE: Record<string, StateFactory> = {
             thumbprint: fakeGuid(`${name}/thumbprint`).replace(/-/g, "").toUpperCase().slice(0, 40),
         };
     },
-    "azure-native:network:PrivateEndpoint": (name, inputs) => {
-        const endpointName = inputs.privateEndpointName ?? name;
-        return { id: armId("Microsoft.Network/privateEndpoints", endpointName, inputs), name: endpointName };
-    },
-    "azure-native:network:PrivateDnsZoneGroup": (name, inputs) => {
-        const groupName = inputs.privateDnsZoneGroupName ?? name;
-        return { id: armId(`Microsoft.Network/privateEndpoints/${inputs.privateEndpointName ?? "endpoint"}/privateDnsZoneGroups`, groupName, inputs), name: groupName };
-    },
-    "azure-native:privatedns:PrivateZone": (name, inputs) => {
-        const zoneName = inputs.privateZoneName ?? name;
-        return { id: armId("Microsoft.Network/privateDnsZones", zoneName, inputs), name: zoneName };
-    },
-    "azure-native:privatedns:VirtualNetworkLink": (name, inputs) => {
-        const linkName = inputs.virtualNetworkLinkName ?? name;
-        return { id: armId(`Microsoft.Network/privateDnsZones/${inputs.privateZoneName ?? "zone"}/virtualNetworkLinks`, linkName, inputs), name: linkName };
-    },
+    "azure-native:network:PrivateEndpoint": namedArmResource(() => "Microsoft.Network/privateEndpoints", "privateEndpointName"),
+    "azure-native:network:PrivateDnsZoneGroup": namedArmResource(
+        (inputs) => `Microsoft.Network/privateEndpoints/${inputs.privateEndpointName ?? "endpoint"}/privateDnsZoneGroups`,
+        "privateDnsZoneGroupName",
+    ),
+    "azure-native:privatedns:PrivateZone": namedArmResource(() => "Microsoft.Network/privateDnsZones", "privateZoneName"),
+    "azure-native:privatedns:VirtualNetworkLink": namedArmResource(
+        (inputs) => `Microsoft.Network/privateDnsZones/${inputs.privateZoneName ?? "zone"}/virtualNetworkLinks`,
+        "virtualNetworkLinkName",
+    ),
     "azure-native:monitor:DiagnosticSetting": (name, inputs) => ({
         id: `${inputs.resourceUri ?? ""}/providers/Microsoft.Insights/diagnosticSettings/${inputs.name ?? name}`,
     }),
