@@ -80,7 +80,7 @@ export function hostNameProblem(value: string): string | undefined {
  * ("Azure virtual machine sizes naming conventions", https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions).
  * `Standard_D2sv5` (no underscore before the version) is not a size.
  */
-const VM_SIZE_SHAPE = /^(Standard|Basic)_[A-Z]+\d+(-\d+)?[a-z]*(_[A-Z]+\d*[A-Za-z]*)?(_v\d+)?(_Promo)?$/i;
+const VM_SIZE_SHAPE = /^(Standard|Basic)_[A-Z]+\d+(-\d+)?[a-z]*(_[A-Z]+\d+[A-Za-z]*)?(_v\d+)?(_Promo)?$/i;
 export function isVmSizeShaped(value: string): boolean {
     return VM_SIZE_SHAPE.test(value);
 }
