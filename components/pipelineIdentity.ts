@@ -1,6 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { ownEntry } from "../config/lookup";
 import { stableGuid } from "../config/naming";
 import { PRIVILEGED_BUILT_IN_ROLES } from "../config/roles";
 import {
@@ -110,7 +111,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
         const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { parent: this });
         const graphAppRole = (permission: string) =>
             graph.appRoleIds.apply((ids) => {
-                const id = ids[permission];
+                const id = ownEntry(ids, permission);
                 if (!id) {
                     throw new Error(`Microsoft Graph in this tenant has no application permission "${permission}"`);
                 }
