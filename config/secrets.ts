@@ -11,8 +11,8 @@ export const SET_AS_SECRET_FIX =
 
 /**
  * Shapes of credentials, each with what it is called in the warning (the value itself is never shown).
- * Sources: Entra client secrets carry "Q~" after their third and fourth characters since 2021 (Microsoft's credential
- * scanning rule "Azure Entra client secret", https://learn.microsoft.com/purview/sit-defn-azure-ad-client-secret);
+ * Sources: client secrets the Entra portal issues are 40 characters with "Q~" after the fourth (three characters, a
+ * digit, "Q~", then 34), the shape secret scanners match (not found on a Microsoft page offline; a warning only);
  * GitHub token prefixes ghp_, gho_, ghu_, ghs_, ghr_ and github_pat_ ("About authentication to GitHub", GitHub's token
  * formats, https://docs.github.com/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats);
  * storage account keys and SAS signatures in connection strings ("Configure Azure Storage connection strings",
