@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_ID_PREFIX } from "./limits";
 import { ConfigReader } from "./reader";
 
 /** What operations teams ask of a production stack: logs in their workspace, and locks on what must not be deleted. */
@@ -8,8 +9,10 @@ export interface OperationsSettings {
     readonly resourceLocks: boolean;
 }
 
-const WORKSPACE_ID =
-    /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/i;
+const WORKSPACE_ID = new RegExp(
+    `^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$`,
+    "i",
+);
 
 export const WORKSPACE_ID_EXAMPLE =
     "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-platform";

@@ -1,4 +1,5 @@
 import type { PoolEntryReader } from "./pools";
+import { shown } from "./messages";
 import { SUBNET_ID_EXAMPLE, SubnetReference, parseSubnetId } from "./privateNetworking";
 
 /**
@@ -23,7 +24,7 @@ export function readPoolNetwork(fields: PoolEntryReader, defaultPublicIPs: PoolP
         const raw = fields.raw("publicIPs");
         const match = PUBLIC_IP_CHOICES.find((choice) => typeof raw === "string" && choice.toLowerCase() === raw.trim().toLowerCase());
         if (match === undefined) {
-            fields.report("publicIPs", `${JSON.stringify(raw)} is not one of "none", "batchManaged"`, "none");
+            fields.report("publicIPs", `${shown(raw)} is not one of "none", "batchManaged"`, "none");
         } else if (!fields.has("subnetId")) {
             fields.report(
                 "publicIPs",
@@ -55,7 +56,7 @@ export function readNodeIdentity(fields: PoolEntryReader): boolean {
     }
     const value = fields.raw("nodeIdentity");
     if (typeof value !== "boolean") {
-        fields.report("nodeIdentity", `${JSON.stringify(value)} is not a boolean`, "true");
+        fields.report("nodeIdentity", `${shown(value)} is not a boolean`, "true");
         return false;
     }
     return value;

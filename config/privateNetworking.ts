@@ -1,4 +1,6 @@
 import { IPV4_OR_CIDR } from "./batchAccount";
+import { BATCH_IP_RULES_PER_ENDPOINT, GUID_PATTERN_TEXT } from "./limits";
+import { shown } from "./messages";
 import { CloudName } from "./clouds";
 import { ConfigReader } from "./reader";
 import type { Settings } from "./settings";
@@ -57,10 +59,11 @@ export interface PrivateNetworkingSettings {
     readonly nodeManagementIpRanges: readonly string[];
 }
 
-const SUBNET_ID =
-    /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i;
-const PRIVATE_DNS_ZONE_ID =
-    /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/privateDnsZones\/([^/]+)$/i;
+const SUBNET_ID = new RegExp(
+    `^/subscriptions/(${GUID_PATTERN_TEXT})/resourceGroups/([^/]+)/providers/Microsoft\\.Network/virtualNetworks/([^/]+)/subnets/([^/]+)$`,
+    "i",
+);
+const PRIVATE_DNS_ZONE_ID = new RegExp(`^/subscriptions/${GUID_PATTERN_TEXT}/resourceGroups/([^/]+)/providers/Microsoft\\.Network/privateDnsZones/([^/]+)$`, "i");
 
 export const SUBNET_ID_EXAMPLE =
     "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-batch/subnets/snet-endpoints";
@@ -69,7 +72,7 @@ export const SUBNET_ID_EXAMPLE =
 export function parseSubnetId(value: string): SubnetReference | string {
     const match = SUBNET_ID.exec(value.trim());
     if (match === null) {
-        return `"${value}" is not a subnet resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<network>/subnets/<subnet>)`;
+        return `${shown(value)} is not a subnet resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<network>/subnets/<subnet>)`;
     }
     const id = value.trim();
     return {
@@ -101,7 +104,8 @@ export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: Cloud
     const dnsZones = readDnsZones(reader, cloud, rawSubnet !== undefined);
     const nodeManagementIpRanges = reader.stringList("allowedNodeManagementIpRanges", {
         example: '["203.0.113.0/24"]',
-        item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `"${value}" is not an IPv4 address or an IPv4 CIDR range`),
+        item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),
+        limit: BATCH_IP_RULES_PER_ENDPOINT,
     });
     return { endpointSubnet, dnsZones, nodeManagementIpRanges };
 }
@@ -112,23 +116,23 @@ function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boo
     const zoneId = (group: PrivateEndpointGroup) =>
         `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${names[group]}`;
     const mapExample = JSON.stringify({ batchAccount: zoneId("batchAccount"), nodeManagement: zoneId("nodeManagement"), vault: zoneId("vault") });
-    if (!reader.isSet(key)) {
+    const given = reader.wordOrStructure(key);
+    if (given === undefined) {
         return { kind: "create" };
     }
     if (!withEndpoints) {
         reader.report(key, "only applies with privateEndpointSubnetId, which is unset: there is no private endpoint to give a zone to", "create");
         return { kind: "create" };
     }
-    const text = reader.optionalString(key, { example: "create" }) ?? "";
-    if (!text.startsWith("{")) {
-        if (text !== "create") {
-            reader.report(key, `"${text}" is neither "create" nor a map of existing zone IDs by sub-resource`, `create, or ${mapExample}`);
+    if ("word" in given) {
+        if (given.word !== "create") {
+            reader.report(key, `${shown(given.word)} is neither "create" nor a map of existing zone IDs by sub-resource`, `create, or ${mapExample}`);
         }
         return { kind: "create" };
     }
-    const value = reader.json(key, mapExample);
+    const value = given.structure;
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        reader.report(key, "must be \"create\" or a map of existing zone IDs by sub-resource", mapExample);
+        reader.report(key, 'is neither "create" nor a map of existing zone IDs by sub-resource', mapExample);
         return { kind: "create" };
     }
     const zoneIds: Partial<Record<PrivateEndpointGroup, string>> = {};
@@ -140,11 +144,11 @@ function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boo
         const endpointGroup = group as PrivateEndpointGroup;
         const match = typeof id === "string" ? PRIVATE_DNS_ZONE_ID.exec(id.trim()) : null;
         if (match === null) {
-            reader.report(`${key}.${group}`, `${JSON.stringify(id)} is not a private DNS zone resource ID`, zoneId(endpointGroup));
+            reader.report(`${key}.${group}`, `${shown(id)} is not a private DNS zone resource ID`, zoneId(endpointGroup));
         } else if (match[2].toLowerCase() !== names[endpointGroup]) {
             reader.report(
                 `${key}.${group}`,
-                `names zone "${match[2]}", but ${group} endpoints of the ${cloud} cloud resolve in "${names[endpointGroup]}"; records ` +
+                `names zone ${shown(match[2])}, but ${group} endpoints of the ${cloud} cloud resolve in "${names[endpointGroup]}"; records ` +
                     "in any other zone are never asked for, so clients and nodes would reach the public address instead",
                 zoneId(endpointGroup),
             );
@@ -254,7 +258,7 @@ export function checkPrivateNetworking(
         if (group !== undefined && group.toLowerCase() !== stackGroup) {
             reader.report(
                 resource.key,
-                `is in resource group "${group}", outside the stack's group "${batchAccount.resourceGroup.name}", and ` +
+                `is in resource group ${shown(group)}, outside the stack's group "${batchAccount.resourceGroup.name}", and ` +
                     `${reader.fullKey("pipelineIdentity")} is true: the pipeline's identities have rights in the stack's group ` +
                     `only, so CI could not ${resource.need} nor read it on refresh. Move it into "${batchAccount.resourceGroup.name}", ` +
                     "or deploy this stack without pipelineIdentity (docs/private-networking-and-operations.md, Rights)",

@@ -144,10 +144,13 @@ describe("private networking choices", () => {
     });
 
     test.each([
-        ["usgovernment", { "azure-native:environment": "usgovernment", "azuread:environment": "usgovernment" }],
-        ["china", { "azure-native:environment": "china", "azuread:environment": "china" }],
-    ] as const)("the %s cloud gets its own zone names", async (cloud, providers) => {
-        const run = await runFixture({ cloud, ...providers });
+        ["usgovernment", "usgovvirginia", { "azure-native:environment": "usgovernment", "azuread:environment": "usgovernment" }],
+        ["china", "chinanorth3", { "azure-native:environment": "china", "azuread:environment": "china" }],
+    ] as const)("the %s cloud gets its own zone names", async (cloud, region, providers) => {
+        FAKE_NETWORK_LOCATION.value = region;
+        const run = await runFixture({ cloud, "azure-native:location": region, ...providers }).finally(() => {
+            FAKE_NETWORK_LOCATION.value = "westeurope";
+        });
         const names = PRIVATE_DNS_ZONE_NAMES[cloud];
         expect(resourcesOfType(run, ZONE).map((zone) => zone.inputs.privateZoneName).sort()).toEqual([names.batchAccount, names.vault].sort());
         expect(names.batchAccount).toBe(cloud === "china" ? "privatelink.batch.chinacloudapi.cn" : "privatelink.batch.usgovcloudapi.net");
