@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { fakeInvoke, fakeState } from "./fakeCloud";
+import { CLOUDS, CloudName } from "../config/clouds";
+import { fakeCloudSuffixes, fakeInvoke, fakeState } from "./fakeCloud";
 
 /** The signature Pulumi uses to mark a secret value in serialized properties. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -13,7 +14,9 @@ export interface DeclaredResource {
     /** False for component resources, which group children and hold no cloud state. */
     readonly custom: boolean;
     readonly parent?: string;
-    /** Inputs with secrets unwrapped; see secretPaths for which ones were secret. */
+    /** The provider reference (`<provider URN>::<id>`), or the package's default provider URN when none was given. */
+    readonly provider?: string;
+    /** Inputs with secrets unwrapped (masked in a plan); see secretPaths for which ones were secret. */
     readonly inputs: Record<string, any>;
     /** Dotted paths of inputs that were Pulumi secrets, e.g. `sdkAuth.clientSecret`. */
     readonly secretPaths: readonly string[];
@@ -36,6 +39,8 @@ export interface OfflineRun {
     readonly outputs: Record<string, any>;
     readonly secretOutputs: readonly string[];
     readonly invokes: readonly { token: string; inputs: Record<string, any> }[];
+    /** What the program logged with `pulumi.log.warn` (configuration warnings among them), in order. */
+    readonly warnings: readonly string[];
 }
 
 export interface OfflineRunOptions {
@@ -72,10 +77,11 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const invokes: { token: string; inputs: Record<string, any> }[] = [];
     const declared = new Map<string, DeclaredResource>();
     let stackOutputs: { values: Record<string, any>; secret: string[] } = { values: {}, secret: [] };
+    const suffixes = fakeCloudSuffixes(cloudOf(options.config));
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => fakeState(args.type, args.name, args.inputs),
+            newResource: (args) => fakeState(args.type, args.name, args.inputs, suffixes),
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });
                 return fakeInvoke(args.token, args.inputs);
@@ -92,7 +98,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
         registerResource(req, (err: any, response: any) => {
             if (!err) {
-                declared.set(response.getUrn(), describeRegistration(req, response.getUrn()));
+                declared.set(response.getUrn(), describeRegistration(req, response.getUrn(), project, stack));
             }
             callback(err, response);
         });
@@ -113,24 +119,59 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     // A failing program is caught inside the stack, so Pulumi's own promises settle cleanly instead of surfacing
     // as unhandled rejections that would end the process; the failure is rethrown once the run has settled.
     let failure: { error: unknown } | undefined;
-    await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-            return await program();
-        } catch (error) {
-            failure = { error };
-            return {};
-        }
-    });
-    // Registrations triggered by outputs resolving after the program returned are awaited here.
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    const warnings: string[] = [];
+    const restore = captureRuntimeWarnings(warnings);
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                return await program();
+            } catch (error) {
+                failure = { error };
+                return {};
+            }
+        });
+        // Registrations triggered by outputs resolving after the program returned are awaited here.
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } finally {
+        restore();
+    }
     if (failure) {
         throw new OfflineProgramError(failure.error, [...declared.values()]);
     }
 
-    return { resources: [...declared.values()], outputs: stackOutputs.values, secretOutputs: stackOutputs.secret, invokes };
+    return { resources: [...declared.values()], outputs: stackOutputs.values, secretOutputs: stackOutputs.secret, invokes, warnings };
 }
 
-function describeRegistration(req: any, urn: string): DeclaredResource {
+/** The stack's cloud as `batch-entra:cloud` names it; an unknown name is left to the program's validation. */
+function cloudOf(config: Record<string, string>): CloudName {
+    const value = config["batch-entra:cloud"]?.trim().toLowerCase();
+    return value !== undefined && value in CLOUDS ? (value as CloudName) : "public";
+}
+
+/** Prefix the SDK puts on `pulumi.log.warn` messages when no engine is attached, as under mocks. */
+const RUNTIME_WARNING = "warning: [runtime] ";
+
+/**
+ * Under mocks there is no engine to receive `pulumi.log.warn`, so the SDK writes the message to `console.warn`.
+ * The run collects those messages instead, for the plan to print, render and count; anything else passes through.
+ * Returns the function that puts `console.warn` back.
+ */
+function captureRuntimeWarnings(into: string[]): () => void {
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(RUNTIME_WARNING)) {
+            into.push(text.slice(RUNTIME_WARNING.length));
+        } else {
+            original(...args);
+        }
+    };
+    return () => {
+        console.warn = original;
+    };
+}
+
+function describeRegistration(req: any, urn: string, project: string, stack: string): DeclaredResource {
     const raw = req.getObject()?.toJavaScript() ?? {};
     const secretPaths: string[] = [];
     const inputs = unwrapSecrets(raw, "", secretPaths);
@@ -142,6 +183,7 @@ function describeRegistration(req: any, urn: string): DeclaredResource {
         name: req.getName(),
         custom: req.getCustom(),
         parent: req.getParent() || undefined,
+        provider: req.getCustom() ? req.getProvider() || defaultProvider(req.getType(), project, stack) : undefined,
         inputs,
         secretPaths,
         dependencies: [...dependencies],
@@ -155,6 +197,11 @@ function describeRegistration(req: any, urn: string): DeclaredResource {
             importId: req.getImportid() || undefined,
         },
     };
+}
+
+/** The URN of the default provider Pulumi would use for a resource type's package. */
+function defaultProvider(type: string, project: string, stack: string): string {
+    return `urn:pulumi:${stack}::${project}::pulumi:providers:${type.split(":")[0]}::default`;
 }
 
 function isSecretWrapper(value: any): boolean {
