@@ -78,6 +78,8 @@ function inputLines(resource: PlanResource, roleNames: ReadonlyMap<string, strin
     return Object.entries(resource.inputs)
         .filter(([, value]) => !isEmpty(value))
         .map(([key, value]) => {
+            // A dynamic resource's provider is its serialized code, not a setting a reviewer approves.
+            if (key === "__provider" && typeof value === "string") return `__provider: (serialized dynamic provider, ${value.length} characters)`;
             const roleName = key === "roleDefinitionId" ? roleNameFor(value, roleNames) : undefined;
             return `${key}: ${formatValue(value)}${roleName ? ` (${roleName})` : ""}`;
         });
