@@ -66,6 +66,16 @@ describe("the plan's JSON is the shape `pulumi preview --json` prints", () => {
     });
 });
 
+test("a plan in the earlier { project, stack, resources } shape, as a base branch may still write it, is read too", () => {
+    const file = path.join(tempDir(), "earlier.json");
+    const urn = "urn:pulumi:dev::batch-entra::azuread:index/application:Application::app";
+    const options = { deleteBeforeReplace: false, retainOnDelete: false, protect: false, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [] };
+    const earlier = { urn, type: "azuread:index/application:Application", name: "app", custom: true, inputs: { displayName: "x" }, dependsOn: ["urn:a"], options };
+    fs.writeFileSync(file, JSON.stringify({ project: "batch-entra", stack: "dev", resources: [earlier], outputs: {}, secretOutputs: [] }));
+    const [resource] = readPlanFile(file, { project: "batch-entra", stack: "dev" }).resources;
+    expect(resource).toMatchObject({ urn, name: "app", inputs: { displayName: "x" }, dependencies: ["urn:a"], options });
+});
+
 describe("a diff shows what the providers do", () => {
     test("cutting clientSecretLifetimeDays from 180 to 90 replaces the client secret, with endDate old => new", async () => {
         const base = path.join(tempDir(), "base.json");

@@ -130,6 +130,22 @@ function fromState(state: PreviewState): PlanResource {
     } satisfies DeclaredResource;
 }
 
+/**
+ * Plans written before the JSON took Pulumi's shape held `{ project, stack, resources[] }`; a pull request's base
+ * branch may still write that, so it is read as the same steps.
+ */
+function earlierPlanSteps(parsed: any): PreviewStep[] | undefined {
+    if (!Array.isArray(parsed?.resources) || typeof parsed.project !== "string" || typeof parsed.stack !== "string") {
+        return undefined;
+    }
+    parsed[EXTENSION_KEY] = { project: parsed.project, stack: parsed.stack, outputs: parsed.outputs, secretOutputs: parsed.secretOutputs };
+    return parsed.resources.map((resource: any) => ({
+        op: "create",
+        urn: resource.urn,
+        newState: { ...resource.options, importID: resource.options?.importId, ...resource, dependencies: resource.dependsOn ?? [] },
+    }));
+}
+
 /** `urn:pulumi:<stack>::<project>::...` */
 function stackOfUrn(urn: string): { project: string; stack: string } | undefined {
     const match = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
@@ -147,7 +163,7 @@ export function readPlanFile(file: string, expected: { project: string; stack: s
     } catch (error) {
         throw new PlanFileError(`cannot read the base plan ${file}: ${(error as Error).message}`);
     }
-    const steps: PreviewStep[] | undefined = parsed?.steps;
+    const steps: PreviewStep[] | undefined = parsed?.steps ?? earlierPlanSteps(parsed);
     const wellFormed =
         Array.isArray(steps) &&
         steps.every(
