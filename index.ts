@@ -1,4 +1,4 @@
-import * as azureClassic from "@pulumi/azure";
+import * as azureClassicProvider from "@pulumi/azure/provider";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
@@ -173,7 +173,7 @@ function declarePools(
     // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
     // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
     // providers, so the deploying identity needs no subscription-wide write for it.
-    const certificateProvider = new azureClassic.Provider("azure-certificates", {
+    const certificateProvider = new azureClassicProvider.Provider("azure-certificates", {
         subscriptionId,
         environment: settings.cloud.azureNativeEnvironment,
         resourceProviderRegistrations: "none",

@@ -98,7 +98,11 @@ describe("private networking and operations: the fixture stack with every featur
         expect(findResource(run, ACCOUNT, "batch-account").inputs.publicNetworkAccess).toBe("Disabled");
         expect(findResource(run, VAULT, "pool-vault-vault").inputs.properties.publicNetworkAccess).toBe("Disabled");
         const certificate = resourcesOfType(run, CERTIFICATE)[0];
-        expect(dependsOn(certificate, findResource(run, ZONE_GROUP, "pool-vault-vault-endpoint-dns"))).toBe(true);
+        const vaultDns = findResource(run, ZONE_GROUP, "pool-vault-vault-endpoint-dns");
+        expect(dependsOn(certificate, vaultDns)).toBe(true);
+        // The grant wait probes the data plane, which answers only on the private address.
+        expect(run.resources.filter((resource) => resource.name === "pool-vault-grant-propagation").every((wait) => dependsOn(wait, vaultDns))).toBe(true);
+        expect(run.resources.some((resource) => resource.name === "pool-vault-grant-propagation")).toBe(true);
     });
 
     test("two diagnostic settings: every Batch log category and its metrics, the vault's audit logs", () => {
