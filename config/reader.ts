@@ -170,6 +170,16 @@ export class ConfigReader {
         return items;
     }
 
+    /** An object ID, or undefined when unset. */
+    optionalGuid(key: string): string | undefined {
+        const value = this.optionalString(key, { example: EXAMPLE_GUID });
+        if (value !== undefined && !isGuid(value)) {
+            this.report(key, `"${value}" is not an object ID (a GUID)`, EXAMPLE_GUID);
+            return undefined;
+        }
+        return value;
+    }
+
     guidList(key: string): string[] {
         return this.stringList(key, {
             example: `["${EXAMPLE_GUID}"]`,

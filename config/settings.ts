@@ -3,6 +3,7 @@ import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
 import { PipelineSettings, readPipelineSettings } from "./pipeline";
+import { checkPipelineReach } from "./pipelineReach";
 import { ConfigWarning } from "./problems";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
@@ -46,20 +47,13 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const pools = readPoolSettings(reader, stack, cloud.name);
     const pipeline = readPipelineSettings(reader, stack.stackName);
     checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });
+    checkPipelineReach(reader, { clientApp, batchAccount, rbac, pools, pipeline });
     reader.finish();
     return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, warnings: reader.warnings };
 }
 
 /** Rules that involve keys of more than one section. */
 function checkAcrossSections(reader: ConfigReader, settings: Pick<Settings, "clientApp" | "batchAccount" | "pools" | "pipeline">): void {
-    if (settings.pipeline.enabled && settings.clientApp.owners.length === 0) {
-        reader.report(
-            "appOwners",
-            "must name at least one person or group when pipelineIdentity is true: the deploy identity then owns the client " +
-                "app instead of whoever runs pulumi up, so the first CI run would otherwise leave no human owner",
-            '["00000000-1111-2222-3333-444444444444"]',
-        );
-    }
     if (settings.batchAccount.publicNetworkAccess === "Disabled" && settings.pools.pools.length > 0) {
         reader.report(
             "publicNetworkAccess",

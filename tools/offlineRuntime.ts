@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { fakeInvoke, fakeState } from "./fakeCloud";
+import { DEFAULT_FAKE_WORLD, FakeWorld, fakeInvoke, fakeState } from "./fakeCloud";
 
 /** The signature Pulumi uses to mark a secret value in serialized properties. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -47,6 +47,8 @@ export interface OfflineRunOptions {
     readonly preview?: boolean;
     /** The program; the batch-entra program in index.ts by default. */
     readonly program?: () => Promise<Record<string, unknown>>;
+    /** Who deploys, when, and what Graph reports; the fake cloud's defaults when absent. */
+    readonly world?: Partial<FakeWorld>;
 }
 
 /** The program failed; `cause` is what it threw and `resources` what it had declared until then. */
@@ -72,13 +74,14 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const invokes: { token: string; inputs: Record<string, any> }[] = [];
     const declared = new Map<string, DeclaredResource>();
     let stackOutputs: { values: Record<string, any>; secret: string[] } = { values: {}, secret: [] };
+    const world: FakeWorld = { ...DEFAULT_FAKE_WORLD, ...options.world };
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => fakeState(args.type, args.name, args.inputs),
+            newResource: (args) => fakeState(args.type, args.name, args.inputs, world),
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });
-                return fakeInvoke(args.token, args.inputs);
+                return fakeInvoke(args.token, args.inputs, world);
             },
         },
         project,
