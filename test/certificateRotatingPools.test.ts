@@ -130,6 +130,7 @@ test("a pool depends on exactly the account, the identity, its vault access and 
                 identityResourceGroupName: "rg-identities",
                 identityName: "pools-identity",
                 vaultName: "kv-pools-test",
+                certificateManager: { principalId: "33333333-4444-4555-8666-777777777777", principalType: "Group" },
                 certificates: [{ name: "pool-a-cert", subject: "CN=pool-a", validityMonths: 12, daysBeforeExpiry: 30 }],
             });
             new CertificateRotatingPool("pool-a", {
