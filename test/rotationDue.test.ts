@@ -18,7 +18,7 @@ const ROTATION = "time:index/rotating:Rotating";
 describe("rotation due", () => {
     const config = exampleStackConfig();
 
-    test("past the rotation date the successor secret is created first and the outgoing one is retained", async () => {
+    test("past the rotation date, the daily deploy run creates the successor secret first and retains the outgoing one", async () => {
         const issued = await runOffline({ config });
         const rotatesAt = findResource(issued, ROTATION, "batch-client-secret-rotation");
         expect(rotatesAt.inputs.rotationDays).toBe(150);
@@ -31,9 +31,7 @@ describe("rotation due", () => {
         expect(after.options.deleteBeforeReplace).toBe(false);
         expect(after.options.retainOnDelete).toBe(true);
         expect(rotated.outputs.clientSecretRotatesAt).toBe(addDays(addDays(FAKE_NOW, 151), 150));
-    });
-
-    test("the deploy workflow runs daily and by hand, so the rotation needs no human", () => {
+        // The run that does it needs no human: the deploy workflow runs daily and by hand.
         const workflow = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "deploy.yml"), "utf8")) as any;
         expect(workflow.on.workflow_dispatch).not.toBeUndefined();
         const crons: string[] = workflow.on.schedule.map((entry: { cron: string }) => entry.cron);
