@@ -12,6 +12,7 @@ import { AssignedRoles } from "./components/assignedRoles";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
 import { defaultKeyVaultName } from "./config/pools";
+import { ownEntry } from "./config/lookup";
 import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
 import { describeConfigWarning } from "./config/problems";
@@ -218,8 +219,8 @@ function declarePools(
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
                 vaultAccess: vault.identityAccess,
                 certificates: pool.certificates.map((cert) => ({
-                    secretUrl: vault.certificateSecretUrls[cert.name],
-                    resource: vault.createdCertificates[cert.name],
+                    secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)!,
+                    resource: ownEntry(vault.createdCertificates, cert.name),
                 })),
                 pollingIntervalSeconds: pool.pollingIntervalSeconds,
                 certificateStoreLocation: pool.certificateStoreLocation,
