@@ -2,13 +2,15 @@ import * as azureClassicProvider from "@pulumi/azure/provider";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
-import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
+import { BatchRbac, BatchRbacArgs, RoleGrant } from "./components/batchRbac";
 import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
 import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./components/nodeIdentity";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
-import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
+import { PipelineIdentity } from "./components/pipelineIdentity";
+import { AssignedRoles } from "./components/assignedRoles";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
 import { defaultKeyVaultName } from "./config/pools";
@@ -27,13 +29,23 @@ export = async () => {
         projectName: pulumi.getProject(),
         stackName: pulumi.getStack(),
     });
-    const { cloud } = settings;
     for (const warning of settings.warnings) {
         pulumi.log.warn(describeConfigWarning(warning));
     }
 
     await checkPoolNetworks(settings);
 
+    // The pipeline's deploy identity may assign exactly the roles the rest of the program assigns.
+    const assignedRoles = new AssignedRoles((parent) => parent instanceof PipelineIdentity);
+    try {
+        return declareStack(settings, assignedRoles);
+    } finally {
+        assignedRoles.seal();
+    }
+};
+
+function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<string, unknown> {
+    const { cloud } = settings;
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
@@ -65,11 +77,6 @@ export = async () => {
               },
           }
         : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid };
-    const jobSubmitterGuid =
-        "create" in jobSubmitterRole
-            ? pulumi.output(jobSubmitterRole.create.assignableScope).apply((scope) => jobSubmitterRoleGuid(scope, nameSuffix))
-            : jobSubmitterRole.existingRoleDefinitionGuid;
-
     // The deploy identity must own the client app before CI takes over, so the bootstrap run creates it first.
     const pipeline = settings.pipeline.enabled
         ? new PipelineIdentity("pipeline", {
@@ -77,8 +84,7 @@ export = async () => {
               deployEnvironments: settings.pipeline.deployEnvironments,
               displayNamePrefix: settings.clientApp.displayName,
               resourceGroupId: batchAccount.resourceGroupId,
-              // What this program assigns, and nothing else: the custom role is named before it exists.
-              assignableRoleDefinitionIds: [...PROGRAM_ASSIGNED_BUILT_IN_ROLES, jobSubmitterGuid],
+              assignableRoleDefinitionIds: assignedRoles.roleDefinitionIds,
               owners: settings.pipeline.owners,
           })
         : undefined;
@@ -86,8 +92,10 @@ export = async () => {
     const clientApp = new BatchClientApp("batch-client", {
         displayName: settings.clientApp.displayName,
         signInAudience: settings.clientApp.signInAudience,
+        // The configured owners whoever deploys, so a second deployer's update changes nothing.
         owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...settings.clientApp.owners, id]) : settings.clientApp.owners,
-        addDeployerAsOwner: pipeline === undefined,
+        addDeployerAsOwner: false,
+        ownerChangesNeedAdministratorFor: pipeline?.deployServicePrincipalObjectId,
         redirectUris: settings.clientApp.redirectUris,
         allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
         grantAdminConsent: settings.clientApp.grantAdminConsent,
@@ -153,7 +161,7 @@ export = async () => {
         // What the workflows' repository variables need (docs/run-from-ci.md); tenantId and subscriptionId are above.
         ...(pipeline ? { pipelinePreviewClientId: pipeline.previewClientId, pipelineDeployClientId: pipeline.deployClientId } : {}),
     };
-};
+}
 
 /**
  * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
@@ -166,7 +174,7 @@ function declarePools(
     pipeline: PipelineIdentity | undefined,
     privateNetwork: PrivateNetwork,
 ): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string>; components: pulumi.Resource[] } {
-    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
+    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, certificateManager } = settings.pools;
     if (pools.length === 0) {
         return { outputs: {}, components: [] };
     }
@@ -194,13 +202,13 @@ function declarePools(
             location: settings.batchAccount.location,
             identityResourceGroupName: identityResourceGroup,
             identityName,
-            vaultName: keyVaultName ?? subscriptionId.apply((id) => defaultKeyVaultName(settings, id)),
+            vaultName: keyVaultName ?? defaultVaultName(settings, subscriptionId),
             permissionModel,
-            // From CI the deploy identity manages certificates and the preview identity reads them (its refresh does);
-            // a grant that followed whoever runs `pulumi up` would move back and forth between people and the pipeline.
-            certificateManager: pipeline
-                ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" }
-                : { principalId: azuread.getClientConfigOutput().objectId, principalType: deployerPrincipalType },
+            // A configured principal, the same whoever deploys: a grant that followed whoever runs `pulumi up` would
+            // move at every change of deployer. From CI the deploy identity manages certificates too (the bootstrap
+            // run creates them as a member of the configured group) and the preview identity reads them.
+            certificateManager,
+            certificateOfficers: pipeline ? [{ key: "pipeline-deploy", principalId: pipeline.deployServicePrincipalObjectId }] : [],
             certificateReaders: pipeline ? [{ key: "pipeline-preview", principalId: pipeline.previewServicePrincipalObjectId }] : [],
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
@@ -237,6 +245,7 @@ function declarePools(
                 scale: pool.scale,
                 network: privateNetwork.poolNetwork(pool),
                 networkReady: privateNetwork.nodeManagementReady,
+                resourceManager: settings.cloud.resourceManager,
             }),
     );
     const outputs = {
@@ -248,4 +257,14 @@ function declarePools(
         poolIds: Object.fromEntries(declared.map((pool, index) => [pools[index].name, pool.poolId])),
     };
     return { outputs, vaultId: vault.vault.id, components: [vault, ...nodeIdentityAccess, ...declared] };
+}
+
+/**
+ * The derived vault name. It hashes in the time this stack first declared its vault (a `time.Static` kept in state),
+ * so every run and every deployer of the stack get the same name, while a stack destroyed and created again gets a
+ * new one: the destroyed vault keeps its name for 90 days under purge protection.
+ */
+function defaultVaultName(settings: Settings, subscriptionId: pulumi.Output<string>): pulumi.Output<string> {
+    const generation = new time.Static("pool-vault-generation", {});
+    return pulumi.all([subscriptionId, generation.rfc3339]).apply(([id, created]) => defaultKeyVaultName(settings, id, created));
 }

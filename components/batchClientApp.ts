@@ -13,14 +13,24 @@ export interface BatchClientAppArgs {
      * See https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation
      */
     signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
-    /** Optional. Owners by object ID. Default: none besides the deploying identity (see `addDeployerAsOwner`). */
+    /**
+     * Optional. Owners by object ID: users or service principals (Graph accepts no groups as application owners).
+     * Default: none besides the deploying identity (see `addDeployerAsOwner`).
+     */
     owners?: pulumi.Input<readonly string[]>;
     /**
      * Optional. Also make the identity that runs `pulumi up` an owner, so it can keep managing the app. Default: true.
-     * A stack deployed from CI turns this off and names its deploy identity in `owners`: otherwise ownership would
-     * move between whoever happens to run the update.
+     * The batch-entra program turns this off and names every owner in `owners`: otherwise ownership would move
+     * between whoever happens to run the update.
      */
     addDeployerAsOwner?: boolean;
+    /**
+     * Optional. Object ID of an identity that cannot change the app's owners, such as a pipeline's deploy identity:
+     * Graph's Application.ReadWrite.OwnedBy lets it manage the apps it owns but not add owners. When it runs the
+     * update and `owners` differs from the owners the app has, the program stops with a message that the change
+     * needs the bootstrap administrator, instead of failing halfway with a Graph 403. Default: none.
+     */
+    ownerChangesNeedAdministratorFor?: pulumi.Input<string>;
     /**
      * Optional. Redirect URIs per platform for integrated (user) sign-in; none by default.
      * See https://learn.microsoft.com/entra/identity-platform/reply-url
@@ -79,9 +89,17 @@ export class BatchClientApp extends pulumi.ComponentResource {
             return id;
         });
         const addDeployer = args.addDeployerAsOwner ?? true;
-        const owners = pulumi.all([deployer.objectId, args.owners ?? []]).apply(([deployerId, extra]) => [
+        const declaredOwners = pulumi.all([deployer.objectId, args.owners ?? []]).apply(([deployerId, extra]) => [
             ...new Set([...(addDeployer ? [deployerId] : []), ...extra]),
         ]);
+        const owners =
+            args.ownerChangesNeedAdministratorFor === undefined
+                ? declaredOwners
+                : pulumi
+                      .all([deployer.objectId, args.ownerChangesNeedAdministratorFor, declaredOwners])
+                      .apply(([caller, restricted, declared]): Promise<string[]> =>
+                          caller === restricted ? this.refuseOwnerChange(args.displayName, declared) : Promise.resolve(declared),
+                      );
 
         this.application = new azuread.Application(
             `${name}-app`,
@@ -162,6 +180,26 @@ export class BatchClientApp extends pulumi.ComponentResource {
             clientSecretExpiresAt: this.clientSecretExpiresAt,
         });
     }
+
+    /** The declared owners when the app already has them; otherwise stops the program (see ownerChangeRefusal). */
+    private async refuseOwnerChange(displayName: string, declared: string[]): Promise<string[]> {
+        const current = await azuread.getApplication({ displayName }, { parent: this });
+        const same = current.owners.length === declared.length && declared.every((owner) => current.owners.includes(owner));
+        if (!same) {
+            throw new Error(ownerChangeRefusal(displayName, current.owners, declared));
+        }
+        return declared;
+    }
+}
+
+/** Why an owner change must come from an administrator; the message the program stops with. */
+export function ownerChangeRefusal(displayName: string, current: readonly string[], declared: readonly string[]): string {
+    return (
+        `The owners of app registration "${displayName}" would change from [${[...current].sort().join(", ")}] to ` +
+        `[${[...declared].sort().join(", ")}], but this update runs as the pipeline's deploy identity, whose Graph permission ` +
+        "Application.ReadWrite.OwnedBy cannot add or remove owners. Run this change of appOwners once as the bootstrap " +
+        "administrator (pulumi up on a workstation, as in docs/run-from-ci.md); CI then carries on."
+    );
 }
 
 /** Adds whole days to an RFC 3339 timestamp taken from state; never reads the clock. */

@@ -4,6 +4,7 @@ import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
 import { PipelineSettings, readPipelineSettings } from "./pipeline";
+import { checkPipelineReach } from "./pipelineReach";
 import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "./limits";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
@@ -57,22 +58,10 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const pipeline = readPipelineSettings(reader, stack.stackName);
     const privateNetworking = readPrivateNetworkingSettings(reader, cloud.name);
     const operations = readOperationsSettings(reader);
-    checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });
     checkPrivateNetworking(reader, { batchAccount, pools, pipeline, privateNetworking, operations });
+    checkPipelineReach(reader, { clientApp, batchAccount, rbac, pools, pipeline });
     reader.finish();
     return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, privateNetworking, operations, warnings: reader.warnings };
-}
-
-/** Rules that involve keys of more than one section. */
-function checkAcrossSections(reader: ConfigReader, settings: Pick<Settings, "clientApp" | "batchAccount" | "pools" | "pipeline">): void {
-    if (settings.pipeline.enabled && settings.clientApp.owners.length === 0) {
-        reader.report(
-            "appOwners",
-            "must name at least one person or group when pipelineIdentity is true: the deploy identity then owns the client " +
-                "app instead of whoever runs pulumi up, so the first CI run would otherwise leave no human owner",
-            '["00000000-1111-2222-3333-444444444444"]',
-        );
-    }
 }
 
 /**

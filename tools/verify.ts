@@ -8,6 +8,7 @@ import {
     inputsFromStackOutputs,
     readStackOutputs,
 } from "./verify/inputs";
+import { secretExpiryWarning } from "./verify/secretExpiry";
 import { parseCommandLine, runCli } from "./cli";
 
 const USAGE = `Usage: npm run verify -- [--interactive] [--stack <name>] [--require-pools] [--api-version <v>]
@@ -81,13 +82,14 @@ function parseArguments(argv: readonly string[]): VerifyArguments | "help" {
     return parsed;
 }
 
-async function resolveInputs(args: VerifyArguments, env: NodeJS.ProcessEnv): Promise<VerifyInputs> {
+async function resolveInputs(args: VerifyArguments, env: NodeJS.ProcessEnv, now: Date): Promise<{ inputs: VerifyInputs; warning?: string }> {
     const needSecret = args.mode === "service-principal";
     if (args.stack === undefined && environmentHasInputs(env)) {
-        return inputsFromEnvironment(env, needSecret);
+        return { inputs: inputsFromEnvironment(env, needSecret) };
     }
     const outputs = await readStackOutputs(args.stack);
-    return inputsFromStackOutputs(outputs, args.stack ? `stack "${args.stack}"` : "the current stack", env, needSecret);
+    const inputs = inputsFromStackOutputs(outputs, args.stack ? `stack "${args.stack}"` : "the current stack", env, needSecret);
+    return { inputs, warning: secretExpiryWarning(outputs, now) };
 }
 
 /** Writes a line with every occurrence of a secret masked: error texts from libraries are not ours to trust. */
@@ -96,14 +98,15 @@ function maskingPrinter(write: (line: string) => void, secrets: readonly (string
     return (line) => write(masked.reduce((text, secret) => text.split(secret).join("***"), line));
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): Promise<number> {
     const args = parseCommandLine(argv, parseArguments, USAGE);
     if (typeof args === "number") {
         return args;
     }
     let inputs: VerifyInputs;
+    let warning: string | undefined;
     try {
-        inputs = await resolveInputs(args, env);
+        ({ inputs, warning } = await resolveInputs(args, env, now));
     } catch (error) {
         if (error instanceof InputError) {
             console.error(`verify: ${maskingPrinter((line) => line, [env.AZURE_CLIENT_SECRET])(error.message)}`);
@@ -116,6 +119,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     print(`  authority  ${inputs.authorityHost}/${inputs.tenantId}`);
     print(`  client ID  ${inputs.clientId}`);
     print(`  account    ${inputs.batchAccountUrl}`);
+    if (warning !== undefined) {
+        print(warning);
+    }
     print("");
     let results: StepResult[];
     try {
