@@ -1,9 +1,10 @@
-import * as azureClassic from "@pulumi/azure";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { certificateProvider } from "./components/azureClassicProvider";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
+import { declareClientCredentials } from "./components/clientCredentials";
 import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
@@ -84,7 +85,21 @@ export = async () => {
         redirectUris: settings.clientApp.redirectUris,
         allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
         grantAdminConsent: settings.clientApp.grantAdminConsent,
-        clientSecret: settings.clientApp.clientSecret,
+        clientSecret: settings.clientCredential.mode === "secret" ? settings.clientApp.clientSecret : undefined,
+    });
+    // Whoever creates the client certificate; the same choice as the pools' certificate manager.
+    const certificateManager = pipeline
+        ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" as const }
+        : { principalId: azuread.getClientConfigOutput().objectId, principalType: settings.pools.deployerPrincipalType };
+    const clientCredentials = declareClientCredentials(settings.clientCredential, {
+        stack: settings,
+        clientApp,
+        resourceGroupName: batchAccount.resourceGroupName,
+        location: accountSettings.location,
+        subscriptionId,
+        azureEnvironment: cloud.azureNativeEnvironment,
+        certificateManager,
+        tags: settings.tags,
     });
 
     const grants: RoleGrant[] = [
@@ -124,22 +139,27 @@ export = async () => {
         batchAccountUrl: batchAccount.url,
         jobSubmitterRoleDefinitionId: batchRbac.jobSubmitterRoleDefinitionId,
         roleAssignments: batchRbac.assignments,
-        clientSecret: clientApp.clientSecret,
-        clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
-        clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
-        // The JSON `az ad sp create-for-rbac --sdk-auth` printed (seed 002), for tools that still take one.
-        sdkAuth: pulumi.secret({
-            clientId: clientApp.clientId,
-            clientSecret: clientApp.clientSecret,
-            subscriptionId,
-            tenantId,
-            activeDirectoryEndpointUrl: cloud.authorityHost,
-            resourceManagerEndpointUrl: cloud.resourceManager,
-            activeDirectoryGraphResourceId: cloud.graphEndpoint,
-            sqlManagementEndpointUrl: cloud.sqlManagement,
-            galleryEndpointUrl: cloud.gallery,
-            managementEndpointUrl: cloud.management,
-        }),
+        ...(clientApp.clientSecret
+            ? {
+                  clientSecret: clientApp.clientSecret,
+                  clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
+                  clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
+                  // The JSON `az ad sp create-for-rbac --sdk-auth` printed (seed 002), for tools that still take one.
+                  sdkAuth: pulumi.secret({
+                      clientId: clientApp.clientId,
+                      clientSecret: clientApp.clientSecret,
+                      subscriptionId,
+                      tenantId,
+                      activeDirectoryEndpointUrl: cloud.authorityHost,
+                      resourceManagerEndpointUrl: cloud.resourceManager,
+                      activeDirectoryGraphResourceId: cloud.graphEndpoint,
+                      sqlManagementEndpointUrl: cloud.sqlManagement,
+                      galleryEndpointUrl: cloud.gallery,
+                      managementEndpointUrl: cloud.management,
+                  }),
+              }
+            : {}),
+        ...clientCredentials,
         ...pools,
         // What the workflows' repository variables need (docs/run-from-ci.md); tenantId and subscriptionId are above.
         ...(pipeline ? { pipelinePreviewClientId: pipeline.previewClientId, pipelineDeployClientId: pipeline.deployClientId } : {}),
@@ -160,22 +180,7 @@ function declarePools(
     if (pools.length === 0) {
         return {};
     }
-    // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
-    // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
-    // providers, so the deploying identity needs no subscription-wide write for it.
-    const certificateProvider = new azureClassic.Provider("azure-certificates", {
-        subscriptionId,
-        environment: settings.cloud.azureNativeEnvironment,
-        resourceProviderRegistrations: "none",
-        features: {
-            keyVault: {
-                // The vault has purge protection: a destroyed certificate stays soft-deleted and is recovered
-                // (not recreated under a clashing name) when the stack declares it again.
-                purgeSoftDeletedCertificatesOnDestroy: false,
-                recoverSoftDeletedCertificates: true,
-            },
-        },
-    });
+    const classicProvider = certificateProvider("azure-certificates", subscriptionId, settings.cloud.azureNativeEnvironment);
     const vault = new PoolIdentityVault(
         "pool-vault",
         {
@@ -196,7 +201,7 @@ function declarePools(
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
             tags: settings.tags,
         },
-        { providers: [certificateProvider] },
+        { providers: [classicProvider] },
     );
     const declared = pools.map(
         (pool) =>

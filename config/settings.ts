@@ -6,6 +6,7 @@ import { PipelineSettings, readPipelineSettings } from "./pipeline";
 import { ConfigWarning } from "./problems";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
+import { ClientCredentialSettings, readClientCredentialSettings } from "./clientCredential";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
 export const CONFIG_NAMESPACE = "batch-entra";
@@ -22,6 +23,7 @@ export interface Settings {
     readonly rbac: RbacSettings;
     readonly pools: PoolSettings;
     readonly pipeline: PipelineSettings;
+    readonly clientCredential: ClientCredentialSettings;
     /** Accepted values that are probably mistakes; `index.ts` logs them, the offline plan prints and counts them. */
     readonly warnings: readonly ConfigWarning[];
 }
@@ -45,9 +47,10 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const rbac = readRbacSettings(reader, batchAccount.resourceGroup.name);
     const pools = readPoolSettings(reader, stack, cloud.name);
     const pipeline = readPipelineSettings(reader, stack.stackName);
+    const clientCredential = readClientCredentialSettings(reader, clientApp);
     checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, warnings: reader.warnings };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, clientCredential, warnings: reader.warnings };
 }
 
 /** Rules that involve keys of more than one section. */

@@ -113,8 +113,22 @@ export const FAKE_STATE: Record<string, StateFactory> = {
             resourceManagerId: `${inputs.keyVaultId}/certificates/${certificateName}/versions/${version}`,
             resourceManagerVersionlessId: `${inputs.keyVaultId}/certificates/${certificateName}`,
             thumbprint: fakeGuid(`${name}/thumbprint`).replace(/-/g, "").toUpperCase().slice(0, 40),
+            // The public certificate only (hex DER), as the provider reads it; never a private key.
+            certificateData: `3082${createHash("sha256").update(`${name}/der`).digest("hex")}`,
+            certificateAttributes: [{ enabled: true, notBefore: FAKE_NOW, expires: fakeCertificateExpiry(inputs), recoveryLevel: "Recoverable" }],
         };
     },
+    "azure-native:keyvault:Secret": (name, inputs) => ({
+        id: armId(`Microsoft.KeyVault/vaults/${inputs.vaultName ?? "vault"}/secrets`, inputs.secretName ?? name, inputs),
+        name: inputs.secretName ?? name,
+    }),
+    "azure-native:eventgrid:SystemTopic": (name, inputs) => ({
+        id: armId("Microsoft.EventGrid/systemTopics", inputs.systemTopicName ?? name, inputs),
+        name: inputs.systemTopicName ?? name,
+    }),
+    "azure-native:monitor:ActionGroup": (name, inputs) => ({
+        id: armId("Microsoft.Insights/actionGroups", inputs.actionGroupName ?? name, inputs),
+    }),
     "azure-native:batch:Pool": (name, inputs) => {
         const poolName = inputs.poolName ?? name;
         return {
@@ -160,6 +174,12 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
         appRoleIds: {},
     }),
 };
+
+/** A self-issued certificate's expiry: FAKE_NOW plus the policy's validity in months (30-day months). */
+function fakeCertificateExpiry(inputs: Inputs): string {
+    const months = inputs.certificatePolicy?.x509CertificateProperties?.validityInMonths ?? 12;
+    return new Date(Date.parse(FAKE_NOW) + months * 30 * DAY_MS).toISOString().replace(".000Z", "Z");
+}
 
 function fakeMicrosoftGraph(): Inputs {
     return {
