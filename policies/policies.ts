@@ -7,6 +7,7 @@ import {
     appRegistrationPublicClientFlows,
     clientSecretExpiry,
 } from "./entraApp";
+import { clientSecretDelivered, keyVaultSecretExpiry } from "./clientCredentials";
 import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "./keyVault";
 import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "./pools";
 import {
@@ -46,4 +47,6 @@ export const policies: Policies = [
     appRegistrationPublicClientFlows,
     appRegistrationImplicitGrant,
     roleAssignmentBroadBatchRole,
+    keyVaultSecretExpiry,
+    clientSecretDelivered,
 ];
