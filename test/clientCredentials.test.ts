@@ -1,4 +1,5 @@
 import { CLIENT_CERTIFICATE_NAME, CLIENT_SECRET_NAME, EXPIRY_EVENT_TYPES } from "../components/clientCredentialVault";
+import { PROGRAM_ASSIGNED_BUILT_IN_ROLES } from "../components/pipelineIdentity";
 import { KEY_VAULT_SECRETS_USER_ROLE } from "../components/poolIdentityVault";
 import { defaultKeyVaultName } from "../config/pools";
 import { FAKE_DEPLOYER_OBJECT_ID, FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../tools/fakeCloud";
@@ -82,6 +83,14 @@ describe("clientCredential: certificate", () => {
         expect(reader.inputs.principalType).toBe("ServicePrincipal");
         const certificate = findResource(run, CERTIFICATE, "client-credentials-certificate");
         expect(certificate.dependencies).toContain(findResource(run, "time:index/sleep:Sleep", "client-credentials-grant-propagation").urn);
+    });
+
+    test("every role it assigns is one the pipeline's deploy identity may assign", () => {
+        const roles = credentialVaultResources(run, ROLE_ASSIGNMENT).map((grant) => String(grant.inputs.roleDefinitionId).split("/").pop());
+        expect(roles.length).toBe(2);
+        for (const role of roles) {
+            expect(PROGRAM_ASSIGNED_BUILT_IN_ROLES).toContain(role);
+        }
     });
 
     test("the vault is RBAC-only, soft-deletes and is purge-protected", () => {
