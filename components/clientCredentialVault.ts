@@ -45,7 +45,7 @@ export interface ClientCredentialVaultArgs {
     /** Optional. A client secret to write as the next version of one Key Vault secret, with its expiry. Default: none. */
     clientSecret?: { value: pulumi.Input<string>; expiresAt: pulumi.Input<string> };
     /** Optional. Principals granted Key Vault Secrets User on the delivered secret (or certificate) only. Default: none. */
-    readers?: readonly { principalId: pulumi.Input<string>; principalType: "User" | "Group" | "ServicePrincipal" }[];
+    readers?: readonly { principalId: string; principalType: "User" | "Group" | "ServicePrincipal" }[];
     /** Optional. Addresses mailed by an action group when a secret or certificate nears expiry or expires. Default: none. */
     expiryAlertEmails?: readonly string[];
     /** Optional. Tags for the vault, topic and action group. Default: none. */
@@ -121,7 +121,7 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
         const readersOf = (secretName: string, secret: pulumi.Resource) =>
             (args.readers ?? []).forEach((reader) =>
                 grant(
-                    `${secretName}-reader-${shortHash(reader.principalId.toString(), 8)}`,
+                    `${secretName}-reader-${shortHash(reader.principalId.toLowerCase(), 8)}`,
                     reader,
                     KEY_VAULT_SECRETS_USER_ROLE,
                     pulumi.interpolate`${this.vault.id}/secrets/${secretName}`,

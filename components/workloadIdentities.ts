@@ -1,5 +1,6 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { MAX_FEDERATED_CREDENTIALS, issuerProblem, subjectProblem } from "../config/clientCredential";
 
 export interface WorkloadIdentitiesArgs {
     /** Required. The client app, in the `/applications/{objectId}` form. */
@@ -17,8 +18,9 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 
     constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:app:WorkloadIdentities", name, {}, opts);
-        if (args.identities.length > 20) {
-            throw new pulumi.ResourceError(`identities lists ${args.identities.length}; Entra ID allows 20 federated credentials per app`, this);
+        const problem = workloadIdentitiesProblem(args.identities);
+        if (problem) {
+            throw new pulumi.ResourceError(`identities: ${problem}`, this);
         }
         this.credentials = args.identities.map(
             (identity) =>
@@ -38,4 +40,21 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         );
         this.registerOutputs({});
     }
+}
+
+/** The rules the configuration reader applies, for callers that use the component as a library. */
+function workloadIdentitiesProblem(identities: WorkloadIdentitiesArgs["identities"]): string | undefined {
+    if (identities.length > MAX_FEDERATED_CREDENTIALS) {
+        return `${identities.length} entries; Entra ID allows ${MAX_FEDERATED_CREDENTIALS} federated credentials per app`;
+    }
+    for (const identity of identities) {
+        const problem = issuerProblem(identity.issuer) ?? subjectProblem(identity.issuer, identity.subject);
+        if (problem) return `"${identity.name}": ${problem}`;
+        if (identity.audiences.length !== 1) return `"${identity.name}": exactly one audience, such as api://AzureADTokenExchange`;
+    }
+    const names = identities.map((identity) => identity.name.toLowerCase());
+    const pairs = identities.map((identity) => `${identity.issuer} ${identity.subject}`);
+    if (new Set(names).size !== names.length) return "a name is used twice";
+    if (new Set(pairs).size !== pairs.length) return "an issuer and subject pair is listed twice";
+    return undefined;
 }

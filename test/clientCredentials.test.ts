@@ -1,9 +1,11 @@
-import { CLIENT_CERTIFICATE_NAME, CLIENT_SECRET_NAME, EXPIRY_EVENT_TYPES } from "../components/clientCredentialVault";
+import { CLIENT_CERTIFICATE_NAME, CLIENT_SECRET_NAME, ClientCredentialVault, EXPIRY_EVENT_TYPES } from "../components/clientCredentialVault";
+import { WorkloadIdentities, WorkloadIdentitiesArgs } from "../components/workloadIdentities";
+import { inputsFromStackOutputs } from "../tools/verify/inputs";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES } from "../components/pipelineIdentity";
 import { KEY_VAULT_SECRETS_USER_ROLE } from "../components/poolIdentityVault";
 import { defaultKeyVaultName } from "../config/pools";
 import { FAKE_DEPLOYER_OBJECT_ID, FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../tools/fakeCloud";
-import { DeclaredResource, OfflineRun, findResource, resourcesOfType } from "../tools/offlineRuntime";
+import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../tools/offlineRuntime";
 import { expectRejected, runWith } from "./helpers";
 
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
@@ -222,5 +224,48 @@ describe("bad values are rejected with their key named and nothing declared", ()
         });
         expect(resourcesOfType(run, FEDERATED)).toHaveLength(20);
         expect(credentialVaultResources(run, ROLE_ASSIGNMENT)).toHaveLength(3);
+    });
+});
+
+describe("the components used as a library reject bad args the same way", () => {
+    const program = (declare: () => void) => runOffline({
+            config: {},
+            program: async () => {
+                declare();
+                return {};
+            },
+        });
+
+    test("WorkloadIdentities: an http issuer, a duplicate pair and more than 20 entries", async () => {
+        const bad: WorkloadIdentitiesArgs["identities"][] = [
+            [{ ...AKS, issuer: "http://issuer.contoso.com", audiences: ["api://AzureADTokenExchange"] }],
+            [AKS, { ...AKS, name: "other" }].map((identity) => ({ ...identity, audiences: ["api://AzureADTokenExchange"] })),
+            Array.from({ length: 21 }, (_, index) => ({ ...GITHUB, name: `gh-${index}`, subject: `repo:contoso/r${index}:ref:refs/heads/main`, audiences: ["a"] })),
+        ];
+        for (const identities of bad) {
+            await expect(program(() => new WorkloadIdentities("w", { applicationId: "/applications/x", identities }))).rejects.toThrow(/identities: /);
+        }
+        const good = await program(() => new WorkloadIdentities("w", { applicationId: "/applications/x", identities: [{ ...AKS, audiences: ["api://AzureADTokenExchange"] }] }));
+        expect(resourcesOfType(good, FEDERATED)).toHaveLength(1);
+    });
+
+    test("ClientCredentialVault: a certificate needs a manager, and a renewal inside the validity", async () => {
+        const base = { resourceGroupName: "rg", location: "westeurope", vaultName: "kv-test-creds" };
+        const certificate = { applicationId: "/applications/x", subject: "CN=x", validityMonths: 6, renewDaysBeforeExpiry: 30 };
+        await expect(program(() => new ClientCredentialVault("v", { ...base, certificate }))).rejects.toThrow(/certificateManager is required/);
+        const manager = { principalId: FAKE_DEPLOYER_OBJECT_ID, principalType: "User" as const };
+        await expect(
+            program(() => new ClientCredentialVault("v", { ...base, certificateManager: manager, certificate: { ...certificate, validityMonths: 1 } })),
+        ).rejects.toThrow(/renewDaysBeforeExpiry must be less than/);
+    });
+});
+
+describe("verify's inputs from a stack without a secret", () => {
+    test("a certificate or none stack points to --from-key-vault instead of reporting a missing clientSecret", () => {
+        const outputs = { tenantId: "t", clientId: "c", batchAccountUrl: "https://a.westeurope.batch.azure.com", clientCredential: "certificate" };
+        expect(() => inputsFromStackOutputs(outputs, 'stack "dev"', {}, true)).toThrow(/clientCredential "certificate", so no client secret: use --from-key-vault/);
+        expect(inputsFromStackOutputs({ ...outputs, clientCertificateKeyVaultUrl: "https://kv.vault.azure.net/secrets/batch-client-certificate" }, "s", {}, false).keyVaultSecretUrl).toBe(
+            "https://kv.vault.azure.net/secrets/batch-client-certificate",
+        );
     });
 });

@@ -94,6 +94,12 @@ export function inputsFromStackOutputs(
         if (required) missing.push(name);
         return undefined;
     };
+    if (needSecret && (outputs.clientCredential === "certificate" || outputs.clientCredential === "none")) {
+        throw new InputError(
+            `${stackLabel} has clientCredential "${outputs.clientCredential}", so no client secret: ` +
+                "use --from-key-vault (certificate) or --certificate, or --interactive",
+        );
+    }
     const tenantId = output("tenantId");
     const clientId = output("clientId");
     const clientSecret = output("clientSecret", needSecret);
