@@ -7,6 +7,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { shortHash, stableGuid } from "../config/naming";
+import { recoverableVaultProperties } from "./recoverableVault";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, RBAC_PROPAGATION_WAIT } from "./poolIdentityVault";
 
 /** The one secret every rotated client secret becomes a version of; readers take its versionless URL. */
@@ -86,18 +87,7 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
                 vaultName: args.vaultName,
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                properties: {
-                    tenantId: client.tenantId,
-                    sku: { family: "A", name: "standard" },
-                    enableRbacAuthorization: true,
-                    enableSoftDelete: true,
-                    softDeleteRetentionInDays: 90,
-                    // A purged credential could not be recovered; nobody, this program included, may purge one.
-                    enablePurgeProtection: true,
-                    enabledForDeployment: false,
-                    enabledForTemplateDeployment: false,
-                    enabledForDiskEncryption: false,
-                },
+                properties: recoverableVaultProperties(client.tenantId, true),
                 tags,
             },
             { parent: this },

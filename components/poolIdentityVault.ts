@@ -5,6 +5,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { stableGuid } from "../config/naming";
+import { recoverableVaultProperties } from "./recoverableVault";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -134,20 +135,8 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 vaultName: args.vaultName,
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                properties: {
-                    tenantId: client.tenantId,
-                    sku: { family: "A", name: "standard" },
-                    enableRbacAuthorization: permissionModel === "rbac",
-                    enableSoftDelete: true,
-                    softDeleteRetentionInDays: 90,
-                    // Irreversible by design: nobody, including this program, can purge a certificate pools depend on.
-                    enablePurgeProtection: true,
-                    // Nodes reach certificates through the Key Vault extension and their own identity, never through
-                    // the VM platform's deployment channels.
-                    enabledForDeployment: false,
-                    enabledForTemplateDeployment: false,
-                    enabledForDiskEncryption: false,
-                },
+                // Nodes reach certificates through the Key Vault extension and their own identity.
+                properties: recoverableVaultProperties(client.tenantId, permissionModel === "rbac"),
                 tags: { ...args.tags },
             },
             // Access policies are separate AccessPolicy resources; the pulumi-azure-native docs warn that mixing them
