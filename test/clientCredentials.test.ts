@@ -138,6 +138,10 @@ describe("clientSecretKeyVault: true", () => {
         expect(run.outputs.clientSecretExpiresAt).toBe("2026-06-30T00:00:00Z");
         // Successor first: the Key Vault version is written from the new password, so it waits for it.
         expect(secret.dependencies).toContain(resourcesOfType(run, PASSWORD)[0].urn);
+        // A rotation replaces the password (successor first) and updates this secret in place: a new version under
+        // the same name, so the versionless URL never changes and no delete ever removes the current value.
+        expect(resourcesOfType(run, PASSWORD)[0].options).toMatchObject({ deleteBeforeReplace: false, retainOnDelete: true });
+        expect(secret.options).toMatchObject({ deleteBeforeReplace: false, replaceOnChanges: [] });
         expect(run.outputs.clientSecretKeyVaultUrl).toBe(`https://${CREDENTIAL_VAULT_NAME}.vault.azure.net/secrets/${CLIENT_SECRET_NAME}`);
         expect(run.outputs.clientSecret).toBeDefined();
     });
