@@ -87,10 +87,6 @@ export = async () => {
         grantAdminConsent: settings.clientApp.grantAdminConsent,
         clientSecret: settings.clientCredential.mode === "secret" ? settings.clientApp.clientSecret : undefined,
     });
-    // Whoever creates the client certificate; the same choice as the pools' certificate manager.
-    const certificateManager = pipeline
-        ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" as const }
-        : { principalId: azuread.getClientConfigOutput().objectId, principalType: settings.pools.deployerPrincipalType };
     const clientCredentials = declareClientCredentials(settings.clientCredential, {
         stack: settings,
         clientApp,
@@ -98,7 +94,7 @@ export = async () => {
         location: accountSettings.location,
         subscriptionId,
         azureEnvironment: cloud.azureNativeEnvironment,
-        certificateManager,
+        certificateManager: certificateManagerOf(settings, pipeline),
         tags: settings.tags,
     });
 
@@ -166,6 +162,16 @@ export = async () => {
     };
 };
 
+/** Who creates and manages Key Vault certificates, in the pools' vault and the client-credential vault alike. */
+function certificateManagerOf(
+    settings: Settings,
+    pipeline: PipelineIdentity | undefined,
+): { principalId: pulumi.Output<string>; principalType: "User" | "ServicePrincipal" } {
+    return pipeline
+        ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" }
+        : { principalId: azuread.getClientConfigOutput().objectId, principalType: settings.pools.deployerPrincipalType };
+}
+
 /**
  * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
  * certificates it observes. Declares nothing, and adds no output, when the `pools` list is empty.
@@ -176,7 +182,7 @@ function declarePools(
     subscriptionId: pulumi.Output<string>,
     pipeline: PipelineIdentity | undefined,
 ): Record<string, unknown> {
-    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
+    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName } = settings.pools;
     if (pools.length === 0) {
         return {};
     }
@@ -193,9 +199,7 @@ function declarePools(
             permissionModel,
             // From CI the deploy identity manages certificates and the preview identity reads them (its refresh does);
             // a grant that followed whoever runs `pulumi up` would move back and forth between people and the pipeline.
-            certificateManager: pipeline
-                ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" }
-                : { principalId: azuread.getClientConfigOutput().objectId, principalType: deployerPrincipalType },
+            certificateManager: certificateManagerOf(settings, pipeline),
             certificateReaders: pipeline ? [{ key: "pipeline-preview", principalId: pipeline.previewServicePrincipalObjectId }] : [],
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),

@@ -159,4 +159,7 @@ test("--from-key-vault without a URL, and --interactive with it, are refused (ex
     const both = await runVerify(["--interactive", "--from-key-vault"], environment(), ca);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("--interactive signs in as a user");
+    const twoSources = await runVerify(["--certificate", "--from-key-vault"], environment(), ca);
+    expect(twoSources.code).toBe(2);
+    expect(twoSources.stderr).toContain("give one of them");
 });

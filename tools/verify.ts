@@ -76,7 +76,11 @@ function parseArguments(argv: readonly string[]): VerifyArguments | "help" {
             continue;
         }
         if (flag === "--certificate" || flag === "--from-key-vault") {
-            parsed.credential = flag === "--certificate" ? "certificate" : "key-vault";
+            const credential = flag === "--certificate" ? "certificate" : "key-vault";
+            if (parsed.credential !== "secret" && parsed.credential !== credential) {
+                throw new UsageError("--certificate reads a PEM file, --from-key-vault reads Key Vault: give one of them");
+            }
+            parsed.credential = credential;
             continue;
         }
         if (flag === "--require-pools") {
