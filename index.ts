@@ -11,6 +11,7 @@ import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/
 import { PoolIdentityVault } from "./components/poolIdentityVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
 import { defaultKeyVaultName } from "./config/pools";
+import { ownEntry } from "./config/lookup";
 import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
 import { describeConfigWarning } from "./config/problems";
@@ -219,8 +220,8 @@ function declarePools(
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
                 vaultAccess: vault.identityAccess,
                 certificates: pool.certificates.map((cert) => ({
-                    secretUrl: vault.certificateSecretUrls[cert.name],
-                    resource: vault.createdCertificates[cert.name],
+                    secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)!,
+                    resource: ownEntry(vault.createdCertificates, cert.name),
                 })),
                 pollingIntervalSeconds: pool.pollingIntervalSeconds,
                 certificateStoreLocation: pool.certificateStoreLocation,

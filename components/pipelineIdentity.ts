@@ -1,7 +1,9 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { ownEntry } from "../config/lookup";
 import { stableGuid } from "../config/naming";
+import { PRIVILEGED_BUILT_IN_ROLES } from "../config/roles";
 import {
     AZURE_TOKEN_EXCHANGE_AUDIENCE,
     GITHUB_ACTIONS_ISSUER,
@@ -21,13 +23,9 @@ export const PIPELINE_ROLES = {
 
 /**
  * Roles that hand out access: a delegate able to assign one of them could grant itself anything. The deploy
- * identity's condition may never list them (Owner, User Access Administrator, RBAC Administrator).
+ * identity's condition may never list them. The catalog is config/roles.ts, which validation refuses them from.
  */
-export const PRIVILEGE_GRANTING_ROLES: readonly string[] = [
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
-    PIPELINE_ROLES.roleBasedAccessControlAdministrator,
-];
+export const PRIVILEGE_GRANTING_ROLES: readonly string[] = PRIVILEGED_BUILT_IN_ROLES.map((role) => role.guid);
 
 /**
  * The built-in roles batch-entra's own role assignments use: the role tokens of `roleAssignments` and `appRole`,
@@ -113,7 +111,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
         const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { parent: this });
         const graphAppRole = (permission: string) =>
             graph.appRoleIds.apply((ids) => {
-                const id = ids[permission];
+                const id = ownEntry(ids, permission);
                 if (!id) {
                     throw new Error(`Microsoft Graph in this tenant has no application permission "${permission}"`);
                 }

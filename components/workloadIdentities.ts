@@ -1,6 +1,7 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_FEDERATED_CREDENTIALS, issuerProblem, subjectProblem } from "../config/clientCredential";
+import { issuerProblem, subjectProblem } from "../config/clientCredential";
+import { FEDERATED_CREDENTIALS_PER_APP } from "../config/limits";
 
 export interface WorkloadIdentitiesArgs {
     /** Required. The client app, in the `/applications/{objectId}` form. */
@@ -44,8 +45,8 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 
 /** The rules the configuration reader applies, for callers that use the component as a library. */
 function workloadIdentitiesProblem(identities: WorkloadIdentitiesArgs["identities"]): string | undefined {
-    if (identities.length > MAX_FEDERATED_CREDENTIALS) {
-        return `${identities.length} entries; Entra ID allows ${MAX_FEDERATED_CREDENTIALS} federated credentials per app`;
+    if (identities.length > FEDERATED_CREDENTIALS_PER_APP.max) {
+        return `${identities.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`;
     }
     for (const identity of identities) {
         const problem = issuerProblem(identity.issuer) ?? subjectProblem(identity.issuer, identity.subject);

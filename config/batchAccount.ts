@@ -1,3 +1,5 @@
+import { BATCH_IP_RULES_PER_ENDPOINT, SUBSCRIPTION_ID_PREFIX } from "./limits";
+import { shown } from "./messages";
 import { shortHash } from "./naming";
 import { ConfigReader, RawConfig } from "./reader";
 import type { StackIdentity } from "./settings";
@@ -30,8 +32,7 @@ const LOCATION = /^[a-z][a-z0-9]+$/;
 const RESOURCE_GROUP_NAME = /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u;
 const IPV4 = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}";
 const IPV4_OR_CIDR = new RegExp(`^${IPV4}(/([0-9]|[12][0-9]|3[0-2]))?$`);
-const STORAGE_ACCOUNT_ID =
-    /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;
+const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i");
 
 /**
  * Batch account names are global DNS labels (`<name>.<region>.batch.azure.com`), so the default mixes the
@@ -65,7 +66,8 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
     const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], "Enabled");
     const allowedIpRanges = reader.stringList("allowedIpRanges", {
         example: '["203.0.113.0/24", "198.51.100.7"]',
-        item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `"${value}" is not an IPv4 address or an IPv4 CIDR range`),
+        item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),
+        limit: BATCH_IP_RULES_PER_ENDPOINT,
     });
     if (publicNetworkAccess === "Disabled" && allowedIpRanges.length > 0) {
         reader.report(
@@ -103,7 +105,7 @@ function readLocation(reader: ConfigReader, raw: RawConfig): string {
     }
     const normalized = value.toLowerCase().replace(/\s+/g, "");
     if (!LOCATION.test(normalized)) {
-        reader.report(key, `"${value}" is not an Azure region name`, "westeurope");
+        reader.report(key, `${shown(value)} is not an Azure region name`, "westeurope");
     }
     return normalized;
 }
@@ -122,7 +124,7 @@ function readPoolAllocationMode(reader: ConfigReader): void {
         );
         return;
     }
-    reader.report("poolAllocationMode", `"${value}" is not a pool allocation mode; batch-entra supports "BatchService"`, "BatchService");
+    reader.report("poolAllocationMode", `${shown(value)} is not a pool allocation mode; batch-entra supports "BatchService"`, "BatchService");
 }
 
 /**
@@ -142,7 +144,7 @@ function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
     const known: readonly AuthenticationMode[] = ["AAD", "SharedKey", "TaskAuthenticationToken"];
     const listed = reader.stringList(key, {
         example: '["AAD"]',
-        item: (value) => (known.includes(value as AuthenticationMode) ? undefined : `"${value}" is not one of ${known.join(", ")}`),
+        item: (value) => (known.includes(value as AuthenticationMode) ? undefined : `${shown(value)} is not one of ${known.join(", ")}`),
     });
     if (listed.length === 0) {
         return fromFlags;

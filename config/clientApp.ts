@@ -1,3 +1,11 @@
+import {
+    APP_OWNERS,
+    REDIRECT_URIS_PER_APP,
+    REDIRECT_URI_FORBIDDEN_CHARACTERS,
+    REDIRECT_URI_MAX_LENGTH,
+    REDIRECT_URI_REFUSED_SCHEMES,
+} from "./limits";
+import { shown } from "./messages";
 import { ConfigReader } from "./reader";
 
 export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
@@ -27,22 +35,20 @@ export interface ClientAppSettings {
 /** The portal's and the docs' ceiling for a client secret's lifetime: 24 months. */
 export const MAX_SECRET_LIFETIME_DAYS = 730;
 
-const REDIRECT_URI_MAX_LENGTH = 256;
-
 /** Entra's redirect URI rules for web and SPA platforms: https, except plain http on the loopback host. */
 export function webRedirectUriProblem(value: string): string | undefined {
     const parsed = parseUri(value);
     if (parsed === undefined) {
-        return `"${value}" is not an absolute URI`;
+        return `${shown(value)} is not an absolute URI`;
     }
     const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
     if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
-        return `"${value}" must use https (plain http is allowed only for localhost)`;
+        return `${shown(value)} must use https (plain http is allowed only for localhost)`;
     }
     // The azuread provider refuses web and SPA URIs with an empty path ("must have a trailing slash when there is no
     // path segment"), which would surface only at `pulumi preview`.
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(value)) {
-        return `"${value}" has no path; add a trailing slash ("${value}/") or a path, as the azuread provider requires`;
+        return `${shown(value)} has no path; add a trailing slash (${shown(`${value}/`)}) or a path, as the azuread provider requires`;
     }
     return commonRedirectUriProblem(value);
 }
@@ -51,23 +57,34 @@ export function webRedirectUriProblem(value: string): string | undefined {
 export function publicClientRedirectUriProblem(value: string): string | undefined {
     const parsed = parseUri(value);
     if (parsed === undefined) {
-        return `"${value}" is not an absolute URI`;
+        return `${shown(value)} is not an absolute URI`;
+    }
+    if ((REDIRECT_URI_REFUSED_SCHEMES as readonly string[]).includes(parsed.protocol)) {
+        return `${shown(value)} uses the ${parsed.protocol} scheme, which never delivers a sign-in response to an app; use https, a custom scheme such as msal<client-id>://auth, or http://localhost`;
     }
     if (parsed.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)) {
-        return `"${value}" must use https, a custom scheme, or http://localhost`;
+        return `${shown(value)} must use https, a custom scheme, or http://localhost`;
     }
     return commonRedirectUriProblem(value);
 }
 
+/** Rules of every platform; limits and their source in config/limits.ts. */
 function commonRedirectUriProblem(value: string): string | undefined {
     if (value.includes("*")) {
-        return `"${value}" contains a wildcard, which Entra ID refuses for redirect URIs`;
+        return `${shown(value)} contains a wildcard, which Entra ID refuses for redirect URIs`;
     }
     if (value.includes("#")) {
-        return `"${value}" contains a fragment (#), which Entra ID refuses for redirect URIs`;
+        return `${shown(value)} contains a fragment (#), which Entra ID refuses for redirect URIs`;
+    }
+    const forbidden = REDIRECT_URI_FORBIDDEN_CHARACTERS.filter((character) => value.includes(character));
+    if (forbidden.length > 0) {
+        return `${shown(value)} contains ${forbidden.join(" ")}; Entra ID refuses the characters ${REDIRECT_URI_FORBIDDEN_CHARACTERS.join(" ")} in redirect URIs`;
+    }
+    if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+        return `${shown(value)} contains white space or control characters, which a URI cannot hold`;
     }
     if (value.length > REDIRECT_URI_MAX_LENGTH) {
-        return `"${value.slice(0, 40)}..." is longer than ${REDIRECT_URI_MAX_LENGTH} characters`;
+        return `${shown(value)} is longer than ${REDIRECT_URI_MAX_LENGTH} characters, the most Entra ID takes for a redirect URI`;
     }
     return undefined;
 }
@@ -87,13 +104,17 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
         rule: "a display name is 1 to 120 characters",
     });
     const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
-    const owners = reader.guidList("appOwners");
+    const owners = reader.guidList("appOwners", APP_OWNERS);
     const web = reader.stringList("webRedirectUris", { example: '["https://batch-portal.contoso.com/signin-oidc"]', item: webRedirectUriProblem });
     const spa = reader.stringList("spaRedirectUris", { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
     const publicClient = reader.stringList("publicClientRedirectUris", {
         example: '["http://localhost"]',
         item: publicClientRedirectUriProblem,
     });
+    const redirectUriCount = web.length + spa.length + publicClient.length;
+    if (redirectUriCount > REDIRECT_URIS_PER_APP.max) {
+        reader.report("webRedirectUris", `with spaRedirectUris and publicClientRedirectUris lists ${redirectUriCount} redirect URIs; ${REDIRECT_URIS_PER_APP.why}`, "[]");
+    }
     const allowPublicClientFlows = reader.boolean("allowPublicClientFlows", false);
     const grantAdminConsent = reader.boolean("grantAdminConsent", false);
 
@@ -125,7 +146,7 @@ function readSecretLifetime(reader: ConfigReader): number {
     if (raw !== undefined && /^(never|infinite|unlimited|0|-\d+)$/i.test(raw)) {
         reader.report(
             key,
-            `"${raw}": client secrets must expire (a leaked secret that never expires is valid forever); ` +
+            `${shown(raw)}: client secrets must expire (a leaked secret that never expires is valid forever); ` +
                 `choose 1 to ${MAX_SECRET_LIFETIME_DAYS} days and let the program rotate it`,
             "180",
         );

@@ -1,4 +1,6 @@
 import { ClientAppSettings } from "./clientApp";
+import { ACTION_GROUP_EMAILS, FEDERATED_CREDENTIALS_PER_APP } from "./limits";
+import { shown } from "./messages";
 import { ConfigReader, EXAMPLE_GUID, isGuid } from "./reader";
 
 /**
@@ -31,8 +33,6 @@ export interface ClientCredentialSettings {
     readonly certificate: { readonly validityMonths: number; readonly renewDaysBeforeExpiry: number };
 }
 
-/** Entra ID takes at most 20 federated identity credentials per application. */
-export const MAX_FEDERATED_CREDENTIALS = 20;
 /** The audience Entra ID expects in tokens exchanged for an app token (workload identity federation docs). */
 export const DEFAULT_FEDERATION_AUDIENCE = "api://AzureADTokenExchange";
 
@@ -68,7 +68,9 @@ export function readClientCredentialSettings(reader: ConfigReader, clientApp: Cl
     const workloadIdentities = readWorkloadIdentities(reader);
     const expiryAlertEmails = reader.stringList("expiryAlertEmails", {
         example: EMAILS_EXAMPLE,
-        item: (value) => (EMAIL.test(value) ? undefined : `"${value}" is not an email address`),
+        item: (value) => (EMAIL.test(value) ? undefined : `${shown(value)} is not an email address`),
+        normalize: (value) => value.toLowerCase(),
+        limit: ACTION_GROUP_EMAILS,
     });
     if (expiryAlertEmails.length > 0 && mode === "none") {
         reader.report("expiryAlertEmails", 'lists addresses, but clientCredential is "none": nothing expires', "[]");
@@ -120,14 +122,14 @@ function readReaders(reader: ConfigReader): ClientCredentialReader[] {
         const { principalId, principalType } = entry;
         let good = true;
         if (typeof principalId !== "string" || !isGuid(principalId)) {
-            reader.report(`${key}[${index}].principalId`, `${JSON.stringify(principalId)} is not an object ID (a GUID)`, READERS_EXAMPLE);
+            reader.report(`${key}[${index}].principalId`, `${shown(principalId)} is not an object ID (a GUID)`, READERS_EXAMPLE);
             good = false;
         }
         const type = types.find((candidate) => candidate === principalType);
         if (type === undefined) {
             reader.report(
                 `${key}[${index}].principalType`,
-                `${JSON.stringify(principalType)} is not one of ${types.join(", ")} (ARM refuses an assignment whose type does not match)`,
+                `${shown(principalType)} is not one of ${types.join(", ")} (ARM refuses an assignment whose type does not match)`,
                 READERS_EXAMPLE,
             );
             good = false;
@@ -148,13 +150,13 @@ export function issuerProblem(issuer: string): string | undefined {
     try {
         url = new URL(issuer);
     } catch {
-        return `"${issuer}" is not an absolute URL`;
+        return `${shown(issuer)} is not an absolute URL`;
     }
     if (url.protocol !== "https:") {
-        return `"${issuer}" must use https`;
+        return `${shown(issuer)} must use https`;
     }
     if (url.search || url.hash || issuer.includes("#")) {
-        return `"${issuer}" has a query or fragment, which an OIDC issuer never has`;
+        return `${shown(issuer)} has a query or fragment, which an OIDC issuer never has`;
     }
     if (issuer.length > 600) {
         return "is longer than 600 characters";
@@ -168,14 +170,14 @@ export function subjectProblem(issuer: string, subject: string): string | undefi
         return "must have 1 to 600 characters";
     }
     if (/\s/.test(subject) || subject.includes("*")) {
-        return `"${subject}" contains whitespace or a wildcard; the subject must equal the token's sub claim exactly`;
+        return `${shown(subject)} contains whitespace or a wildcard; the subject must equal the token's sub claim exactly`;
     }
     const host = URL.canParse(issuer) ? new URL(issuer).hostname.toLowerCase() : "";
     if (host === "token.actions.githubusercontent.com" && !/^repo:[^/:]+\/[^/:]+:.+$/.test(subject)) {
-        return `"${subject}" is not a GitHub Actions subject such as repo:contoso/batch-jobs:environment:prod`;
+        return `${shown(subject)} is not a GitHub Actions subject such as repo:contoso/batch-jobs:environment:prod`;
     }
     if (host.endsWith(".oic.prod-aks.azure.com") && !/^system:serviceaccount:[a-z0-9-]+:[a-z0-9.-]+$/.test(subject)) {
-        return `"${subject}" is not a Kubernetes service account subject such as system:serviceaccount:jobs:batch-submitter`;
+        return `${shown(subject)} is not a Kubernetes service account subject such as system:serviceaccount:jobs:batch-submitter`;
     }
     return undefined;
 }
@@ -183,29 +185,25 @@ export function subjectProblem(issuer: string, subject: string): string | undefi
 function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
     const key = "workloadIdentities";
     const entries = objectList(reader, key, WORKLOAD_EXAMPLE, ["name", "issuer", "subject", "audiences"]);
-    if (entries.length > MAX_FEDERATED_CREDENTIALS) {
-        reader.report(
-            key,
-            `lists ${entries.length} credentials; Entra ID allows at most ${MAX_FEDERATED_CREDENTIALS} federated credentials per app`,
-            WORKLOAD_EXAMPLE,
-        );
+    if (entries.length > FEDERATED_CREDENTIALS_PER_APP.max) {
+        reader.report(key, `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`, WORKLOAD_EXAMPLE);
     }
     const identities = entries.flatMap((entry, index): WorkloadIdentity[] => {
         const at = (field: string) => `${key}[${index}].${field}`;
         const problems: [string, string][] = [];
         const { name, issuer, subject, audiences } = entry;
         if (typeof name !== "string" || !FEDERATED_NAME.test(name)) {
-            problems.push([at("name"), `${JSON.stringify(name)} is not 3-120 letters, digits, hyphens or underscores starting with a letter or digit`]);
+            problems.push([at("name"), `${shown(name)} is not 3-120 letters, digits, hyphens or underscores starting with a letter or digit`]);
         }
         const issuerText = typeof issuer === "string" ? issuer : "";
-        const issuerError = typeof issuer === "string" ? issuerProblem(issuer) : `${JSON.stringify(issuer)} is not a URL`;
+        const issuerError = typeof issuer === "string" ? issuerProblem(issuer) : `${shown(issuer)} is not a URL`;
         if (issuerError) problems.push([at("issuer"), issuerError]);
-        const subjectError = typeof subject === "string" ? subjectProblem(issuerText, subject) : `${JSON.stringify(subject)} is not a string`;
+        const subjectError = typeof subject === "string" ? subjectProblem(issuerText, subject) : `${shown(subject)} is not a string`;
         if (subjectError) problems.push([at("subject"), subjectError]);
         const audienceList = audiences === undefined ? [DEFAULT_FEDERATION_AUDIENCE] : audiences;
         // Entra ID accepts exactly one audience per federated credential.
         if (!Array.isArray(audienceList) || audienceList.length !== 1 || typeof audienceList[0] !== "string" || !/^\S{1,600}$/.test(audienceList[0])) {
-            problems.push([at("audiences"), `${JSON.stringify(audiences)} must be a list of exactly one audience (default ["${DEFAULT_FEDERATION_AUDIENCE}"])`]);
+            problems.push([at("audiences"), `${shown(audiences)} must be a list of exactly one audience (default ["${DEFAULT_FEDERATION_AUDIENCE}"])`]);
         }
         problems.forEach(([problemKey, problem]) => reader.report(problemKey, problem, WORKLOAD_EXAMPLE));
         return problems.length === 0
@@ -217,10 +215,10 @@ function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
     for (const identity of identities) {
         const pair = `${identity.issuer} ${identity.subject}`;
         if (seenNames.has(identity.name.toLowerCase())) {
-            reader.report(key, `names "${identity.name}" more than once; credential names are unique per app`, WORKLOAD_EXAMPLE);
+            reader.report(key, `names ${shown(identity.name)} more than once; credential names are unique per app`, WORKLOAD_EXAMPLE);
         }
         if (seenPairs.has(pair)) {
-            reader.report(key, `lists issuer ${identity.issuer} with subject ${identity.subject} more than once; Entra ID refuses the second`, WORKLOAD_EXAMPLE);
+            reader.report(key, `lists issuer ${shown(identity.issuer)} with subject ${shown(identity.subject)} more than once; Entra ID refuses the second`, WORKLOAD_EXAMPLE);
         }
         seenNames.add(identity.name.toLowerCase());
         seenPairs.add(pair);

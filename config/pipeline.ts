@@ -1,3 +1,5 @@
+import { PIPELINE_OWNERS } from "./limits";
+import { shown } from "./messages";
 import { ConfigReader } from "./reader";
 
 /**
@@ -39,14 +41,14 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/
 export function repositoryProblem(value: string): string | undefined {
     const parts = value.split("/");
     if (parts.length !== 2) {
-        return `"${value}" is not an owner/name repository slug`;
+        return `${shown(value)} is not an owner/name repository slug`;
     }
     const [owner, name] = parts;
     if (!GITHUB_OWNER.test(owner)) {
         return `"${owner}" is not a GitHub account name (1-39 letters, digits or single hyphens, no hyphen at either end)`;
     }
     if (!GITHUB_REPOSITORY_NAME.test(name) || name === "." || name === "..") {
-        return `"${name}" is not a GitHub repository name (1-100 letters, digits, '.', '-' or '_')`;
+        return `${shown(name)} is not a GitHub repository name (1-100 letters, digits, '.', '-' or '_')`;
     }
     return undefined;
 }
@@ -57,7 +59,7 @@ export function environmentProblem(value: string): string | undefined {
     }
     if (!GITHUB_ENVIRONMENT.test(value)) {
         return (
-            `"${value}" cannot be matched exactly in a federated credential subject: use letters, digits, '.', '-', '_' ` +
+            `${shown(value)} cannot be matched exactly in a federated credential subject: use letters, digits, '.', '-', '_' ` +
             "and inner spaces (Entra ID takes no wildcards, and the subject must equal GitHub's claim character for character)"
         );
     }
@@ -86,7 +88,7 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
     const enabled = reader.boolean("pipelineIdentity", false);
     const repository = reader.optionalString("pipelineRepository", { example: "contoso/batch-entra" });
     const environments = reader.stringList("pipelineEnvironments", { example: `["${stackName}"]`, item: environmentProblem });
-    const owners = reader.guidList("pipelineOwners");
+    const owners = reader.guidList("pipelineOwners", PIPELINE_OWNERS);
     // Pulumi stack names (letters, digits, '-', '_', '.', at most 100) are always valid environment names.
     const deployEnvironments = environments.length > 0 ? environments : [stackName];
 

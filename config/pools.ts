@@ -1,5 +1,8 @@
 import { createHash } from "crypto";
 import { CloudName } from "./clouds";
+import { SUBSCRIPTION_ID_PREFIX, hostNameProblem, isVmSizeShaped } from "./limits";
+import { ownEntry } from "./lookup";
+import { shown } from "./messages";
 import { ConfigReader } from "./reader";
 
 /**
@@ -152,7 +155,7 @@ const EXISTING_CERTIFICATE_FIELDS = ["name", "secretUrl", "keyVaultId"];
 const POOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Key Vault object names: letters, digits and hyphens, 1 to 127 characters. */
 const VAULT_OBJECT_NAME = /^[A-Za-z0-9-]{1,127}$/;
-const KEY_VAULT_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/([A-Za-z0-9-]{3,24})$/i;
+const KEY_VAULT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/([A-Za-z0-9-]{3,24})$`, "i");
 const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/;
 const ISO_DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?$/;
 
@@ -165,19 +168,19 @@ const SHORTEST_MONTH_DAYS = 27;
 /** Azure's Key Vault name rules: 3-24 characters, letters, digits and hyphens, starts with a letter, ends with a letter or digit, no "--". */
 export function keyVaultNameProblem(name: string): string | undefined {
     if (name.length < 3 || name.length > 24) {
-        return `"${name}" has ${name.length} characters; a Key Vault name has 3 to 24`;
+        return `${shown(name)} has ${name.length} characters; a Key Vault name has 3 to 24`;
     }
     if (!/^[A-Za-z0-9-]+$/.test(name)) {
-        return `"${name}" may contain only letters, digits and hyphens`;
+        return `${shown(name)} may contain only letters, digits and hyphens`;
     }
     if (!/^[A-Za-z]/.test(name)) {
-        return `"${name}" must start with a letter`;
+        return `${shown(name)} must start with a letter`;
     }
     if (!/[A-Za-z0-9]$/.test(name)) {
-        return `"${name}" must end with a letter or digit`;
+        return `${shown(name)} must end with a letter or digit`;
     }
     if (name.includes("--")) {
-        return `"${name}" contains consecutive hyphens, which Key Vault names cannot`;
+        return `${shown(name)} contains consecutive hyphens, which Key Vault names cannot`;
     }
     return undefined;
 }
@@ -218,34 +221,34 @@ export function parseVersionlessSecretUrl(value: string, cloud: CloudName): Secr
     try {
         url = new URL(value);
     } catch {
-        return `"${value}" is not a URL`;
+        return `${shown(value)} is not a URL`;
     }
     const suffix = KEY_VAULT_DNS_SUFFIX[cloud];
     const host = url.hostname.toLowerCase();
     if (url.protocol !== "https:" || !host.endsWith(`.${suffix}`) || host.split(".").length !== suffix.split(".").length + 1) {
-        return `"${value}" is not a Key Vault URL of the ${cloud} cloud (https://<vault>.${suffix}/secrets/<name>)`;
+        return `${shown(value)} is not a Key Vault URL of the ${cloud} cloud (https://<vault>.${suffix}/secrets/<name>)`;
     }
     if (url.search !== "" || url.hash !== "") {
-        return `"${value}" has a query or fragment; a secret URL has neither`;
+        return `${shown(value)} has a query or fragment; a secret URL has neither`;
     }
     const segments = url.pathname.split("/").filter((segment) => segment !== "");
     if (segments[0]?.toLowerCase() === "certificates") {
         return (
-            `"${value}" is a /certificates/ URL, which returns only the public certificate; the Key Vault extension needs ` +
+            `${shown(value)} is a /certificates/ URL, which returns only the public certificate; the Key Vault extension needs ` +
             "the certificate's secret (/secrets/<name>), which carries the private key"
         );
     }
     if (segments[0]?.toLowerCase() !== "secrets" || segments.length < 2 || segments.length > 3) {
-        return `"${value}" is not a Key Vault secret URL (https://<vault>.${suffix}/secrets/<name>)`;
+        return `${shown(value)} is not a Key Vault secret URL (https://<vault>.${suffix}/secrets/<name>)`;
     }
     if (segments.length === 3) {
         return (
-            `"${value}" names version ${segments[2]}: nodes would keep that version forever, so renewals would never ` +
+            `${shown(value)} names version ${segments[2]}: nodes would keep that version forever, so renewals would never ` +
             "reach them and they would hold an expired certificate; drop the version to follow every renewal"
         );
     }
     if (!VAULT_OBJECT_NAME.test(segments[1])) {
-        return `"${value}" has a secret name Key Vault cannot hold (letters, digits and hyphens only)`;
+        return `${shown(value)} has a secret name Key Vault cannot hold (letters, digits and hyphens only)`;
     }
     return { vaultName: host.split(".")[0], secretName: segments[1] };
 }
@@ -273,6 +276,10 @@ class PoolEntryReader {
         this.reader.report(field === "" ? this.path : `${this.path}.${field}`, problem, example);
     }
 
+    warn(field: string, warning: string, fix: string): void {
+        this.reader.warn(`${this.path}.${field}`, warning, fix);
+    }
+
     unknownFields(allowed: readonly string[], example: string): void {
         for (const field of Object.keys(this.entry)) {
             if (!allowed.includes(field)) {
@@ -296,7 +303,7 @@ class PoolEntryReader {
             return undefined;
         }
         if (rule && !rule.pattern.test(value.trim())) {
-            this.report(field, `"${value}" is not valid: ${rule.text}`, example);
+            this.report(field, `${shown(value)} is not valid: ${rule.text}`, example);
             return undefined;
         }
         return value.trim();
@@ -378,9 +385,16 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
         text: "a pool ID is 1 to 64 letters, digits, hyphens or underscores",
     });
     const vmSize = fields.requiredString("vmSize", "Standard_D2s_v5", {
-        pattern: /^[A-Za-z0-9_]+$/,
+        pattern: /^[A-Za-z0-9_-]+$/,
         text: "a VM size is a single word such as Standard_D2s_v5",
     });
+    if (vmSize !== undefined && !isVmSizeShaped(vmSize)) {
+        fields.warn(
+            "vmSize",
+            `${shown(vmSize)} does not have the shape of an Azure VM size (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])`,
+            "check the name with `az batch location list-skus --location <region>`, e.g. Standard_D2s_v5 (the version follows an underscore)",
+        );
+    }
     const image = readImage(fields);
     const scale = readScale(fields);
     const pollingIntervalSeconds = fields.integer("pollingIntervalSeconds", 3600, {
@@ -402,9 +416,9 @@ function readImage(fields: PoolEntryReader): PoolImage | undefined {
     let preset: ImagePreset | undefined;
     let version = "latest";
     if (typeof raw === "string") {
-        preset = POOL_IMAGES[raw.trim().toLowerCase()];
+        preset = ownEntry(POOL_IMAGES, raw.trim().toLowerCase());
         if (preset === undefined) {
-            fields.report("image", `"${raw}" is not a supported image; choose one of ${presetNames.join(", ")}`, DEFAULT_POOL_IMAGE);
+            fields.report("image", `${shown(raw)} is not a supported image; choose one of ${presetNames.join(", ")}`, DEFAULT_POOL_IMAGE);
             return undefined;
         }
     } else if (isObject(raw) && typeof raw.publisher === "string" && typeof raw.offer === "string" && typeof raw.sku === "string") {
@@ -487,7 +501,7 @@ function readStoreLocation(fields: PoolEntryReader, osFamily: OsFamily): string 
     if (osFamily === "windows") {
         const value = fields.optionalString("certificateStoreLocation", WINDOWS_CERTIFICATE_STORE, WINDOWS_CERTIFICATE_STORE);
         if (!["LocalMachine", "CurrentUser"].includes(value)) {
-            fields.report("certificateStoreLocation", `"${value}" is not a Windows store location: LocalMachine or CurrentUser`, WINDOWS_CERTIFICATE_STORE);
+            fields.report("certificateStoreLocation", `${shown(value)} is not a Windows store location: LocalMachine or CurrentUser`, WINDOWS_CERTIFICATE_STORE);
         }
         return value;
     }
@@ -542,6 +556,12 @@ function createdCertificate(fields: PoolEntryReader | undefined, poolName: strin
         text: "an X.500 subject such as CN=batch.contoso.com",
     });
     const dnsNames = fields.stringList("dnsNames", '["batch.contoso.com"]');
+    dnsNames.forEach((dnsName, index) => {
+        const problem = hostNameProblem(dnsName);
+        if (problem !== undefined) {
+            fields.report(`dnsNames[${index}]`, `${shown(dnsName)} ${problem}`, "batch.contoso.com");
+        }
+    });
     const validityMonths = fields.integer("validityMonths", defaults.validityMonths, { min: 1, max: 120 });
     const daysBeforeExpiry = fields.integer("daysBeforeExpiry", defaults.daysBeforeExpiry, { min: 1, max: 120 * 31 });
     const validityDays = validityMonths * SHORTEST_MONTH_DAYS;

@@ -1,3 +1,5 @@
+import { MAX_PRINTED_PROBLEMS, printable } from "./messages";
+
 /**
  * Configuration problems are collected, not thrown one at a time, so a user who got three keys wrong
  * learns about all three from one run instead of three.
@@ -26,19 +28,29 @@ export interface ConfigWarning {
 
 /** One line per warning, the way `pulumi up` logs them and the offline plan prints them. */
 export function describeConfigWarning(warning: ConfigWarning): string {
-    return `${warning.key}: ${warning.warning} (${warning.fix})`;
+    return printable(`${warning.key}: ${warning.warning} (${warning.fix})`);
 }
 
 export class ConfigValidationError extends Error {
-    constructor(public readonly problems: readonly ConfigProblem[]) {
-        super(ConfigValidationError.describe(problems));
+    /** Every problem, each field escaped and bounded (see config/messages.ts), for renderers of any format. */
+    public readonly problems: readonly ConfigProblem[];
+
+    constructor(problems: readonly ConfigProblem[]) {
+        const safe = problems.map((p) => ({ key: printable(p.key), problem: printable(p.problem), example: printable(p.example) }));
+        super(ConfigValidationError.describe(safe));
+        this.problems = safe;
         this.name = "ConfigValidationError";
     }
 
     private static describe(problems: readonly ConfigProblem[]): string {
-        const lines = problems.map(
-            (p) => `  - ${p.key}: ${p.problem}\n      for example: ${p.example}`,
-        );
+        // Each field was escaped on its own, so a value holding a newline cannot start a line that looks like a problem.
+        const lines = problems
+            .slice(0, MAX_PRINTED_PROBLEMS)
+            .map((p) => `  - ${p.key}: ${p.problem}\n      for example: ${p.example}`);
+        const hidden = problems.length - MAX_PRINTED_PROBLEMS;
+        if (hidden > 0) {
+            lines.push(`  ... and ${hidden} more ${hidden === 1 ? "problem" : "problems"} (not printed)`);
+        }
         const noun = problems.length === 1 ? "problem" : "problems";
         return (
             `The stack configuration has ${problems.length} ${noun}; nothing was declared or deployed.\n` +

@@ -1,3 +1,4 @@
+import { shown } from "./messages";
 import { ConfigReader, EXAMPLE_GUID, isGuid } from "./reader";
 import {
     BATCH_ROLE_TOKENS,
@@ -5,7 +6,8 @@ import {
     EXTRA_SCOPE_ROLE_TOKENS,
     ExtraScopeRoleToken,
     JOB_SUBMITTER,
-    PRIVILEGE_GRANTING_ROLES,
+    builtInRoleTokenForGuid,
+    privilegedBuiltInRole,
 } from "./roles";
 
 export type PrincipalType = "User" | "Group" | "ServicePrincipal";
@@ -91,16 +93,36 @@ function matchRoleToken<T extends string>(value: unknown, allowed: readonly T[])
     return typeof value === "string" ? allowed.find((token) => token.toLowerCase() === value.toLowerCase()) : undefined;
 }
 
-/** Privilege-granting roles get their own explanation: they are refused on purpose, not unknown. */
-function reportUnknownRole(reader: ConfigReader, key: string, value: unknown, allowed: readonly string[]): void {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    const privileged = PRIVILEGE_GRANTING_ROLES[String(text).toLowerCase().replace(/\s+/g, "")];
+/** Why a privileged built-in is refused, whichever key names it. */
+function privilegedRoleProblem(displayName: string): string {
+    return (
+        `${displayName} can write role assignments, so its holder could grant anyone (itself included) any role; ` +
+        "batch-entra never assigns such a role, nor lets a pipeline assign it"
+    );
+}
+
+/** The GUID in a role definition GUID or ID (`/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID>`), in lower case. */
+function roleDefinitionGuidOf(value: string): string | undefined {
+    return ROLE_DEFINITION_ID.exec(value.trim())?.groups?.guid.toLowerCase();
+}
+
+/**
+ * Role tokens are names, but people paste role definition GUIDs and IDs or display names too. A privileged built-in is
+ * refused on purpose whichever way it is written; a GUID of a known built-in points at its token.
+ */
+function reportUnknownRole(reader: ConfigReader, key: string, value: unknown, allowed: readonly ExtraScopeRoleToken[] | readonly BatchRoleToken[]): void {
+    const text = typeof value === "string" ? value : "";
+    const guid = roleDefinitionGuidOf(text);
+    const privileged = privilegedBuiltInRole(guid ?? text);
+    const token = guid === undefined ? undefined : builtInRoleTokenForGuid(guid, allowed.filter((t): t is ExtraScopeRoleToken => t !== JOB_SUBMITTER));
     reader.report(
         key,
         privileged !== undefined
-            ? `${privileged} lets its holder grant access to others; batch-entra never assigns it. Pick one of ${allowed.join(", ")}`
-            : `${JSON.stringify(value)} is not a role batch-entra knows; use one of ${allowed.join(", ")}`,
-        allowed[0],
+            ? `${privilegedRoleProblem(privileged.displayName)}. Pick one of ${allowed.join(", ")}`
+            : token !== undefined
+              ? `${shown(value)} is the built-in role ${token}; write the role token ${token} instead of its ID`
+              : `${shown(value)} is not a role batch-entra knows; use one of ${allowed.join(", ")}`,
+        token ?? allowed[0],
     );
 }
 
@@ -150,14 +172,14 @@ function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
         const { principalId, principalType, role } = entry;
         let valid = true;
         if (typeof principalId !== "string" || !isGuid(principalId)) {
-            reader.report(`${entryKey}.principalId`, `${JSON.stringify(principalId)} is not an object ID (a GUID)`, EXAMPLE_GUID);
+            reader.report(`${entryKey}.principalId`, `${shown(principalId)} is not an object ID (a GUID)`, EXAMPLE_GUID);
             valid = false;
         }
         const type = PRINCIPAL_TYPES.find((candidate) => typeof principalType === "string" && candidate.toLowerCase() === principalType.toLowerCase());
         if (type === undefined) {
             reader.report(
                 `${entryKey}.principalType`,
-                `${JSON.stringify(principalType)} is not one of ${PRINCIPAL_TYPES.join(", ")} (required: Azure cannot find a new principal without it)`,
+                `${shown(principalType)} is not one of ${PRINCIPAL_TYPES.join(", ")} (required: Azure cannot find a new principal without it)`,
                 "Group",
             );
             valid = false;
@@ -200,7 +222,13 @@ function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterR
     }
     const match = ROLE_DEFINITION_ID.exec(existing);
     if (!match) {
-        reader.report(existingKey, `"${existing}" is not a role definition ID (a GUID, or .../providers/Microsoft.Authorization/roleDefinitions/<GUID>)`, EXAMPLE_GUID);
+        reader.report(existingKey, `${shown(existing)} is not a role definition ID (a GUID, or .../providers/Microsoft.Authorization/roleDefinitions/<GUID>)`, EXAMPLE_GUID);
+    }
+    // The Job Submitter role is assigned to the app and to principals, and with pipelineIdentity the deploy identity is
+    // allowed to assign it: a privileged built-in here would hand out the right to grant anything.
+    const privileged = match?.groups?.guid === undefined ? undefined : privilegedBuiltInRole(match.groups.guid);
+    if (privileged !== undefined) {
+        reader.report(existingKey, `names ${privileged.displayName}: ${privilegedRoleProblem(privileged.displayName)}`, EXAMPLE_GUID);
     }
     // Compared with the defaults, not "is the key set": Pulumi.yaml's defaults make every key look set.
     if (allowAutopool) {
@@ -231,7 +259,7 @@ function readExtraScopes(reader: ConfigReader, resourceGroupName: string): Extra
         if (typeof scope !== "string" || !isAzureScope(scope)) {
             reader.report(
                 `${entryKey}.scope`,
-                `${JSON.stringify(scope)} is not an Azure resource ID (/subscriptions/<GUID>[/resourceGroups/<name>[/providers/<namespace>/<type>/<name>]])`,
+                `${shown(scope)} is not an Azure resource ID (/subscriptions/<GUID>[/resourceGroups/<name>[/providers/<namespace>/<type>/<name>]])`,
                 EXTRA_SCOPES_EXAMPLE_SCOPE,
             );
             valid = false;

@@ -53,15 +53,38 @@ export const EXTRA_SCOPE_ROLE_TOKENS: readonly ExtraScopeRoleToken[] = [
 ];
 
 export function builtInRole(token: ExtraScopeRoleToken): BuiltInRole {
-    return token in AZURE_ML_ROLES ? AZURE_ML_ROLES[token as AzureMlRoleToken] : BATCH_BUILT_IN_ROLES[token as BatchBuiltInRoleToken];
+    return Object.hasOwn(AZURE_ML_ROLES, token) ? AZURE_ML_ROLES[token as AzureMlRoleToken] : BATCH_BUILT_IN_ROLES[token as BatchBuiltInRoleToken];
 }
 
-/** Roles that let the holder grant access; this program never assigns them (see docs/batch-account-and-rbac.md). */
-export const PRIVILEGE_GRANTING_ROLES: Readonly<Record<string, string>> = {
-    owner: "Owner",
-    useraccessadministrator: "User Access Administrator",
-    rolebasedaccesscontroladministrator: "Role Based Access Control Administrator",
-};
+/**
+ * Built-in roles that can write role assignments, by role definition GUID: a holder can grant anyone (itself
+ * included) any role, so this program never assigns them and never lets a pipeline assign them, whichever key names
+ * them (see docs/batch-account-and-rbac.md). Sources, "Azure built-in roles"
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles): Owner (`*`), User Access
+ * Administrator (`Microsoft.Authorization/*`) and Role Based Access Control Administrator
+ * (`Microsoft.Authorization/roleAssignments/write`) under "Privileged"; Key Vault Data Access Administrator and
+ * Virtual Machine Data Access Administrator (`Microsoft.Authorization/roleAssignments/write` with a condition on the
+ * roles) under "Security" and "Compute". A condition in the definition narrows which roles they hand out, but each
+ * still grants access to data, so they are refused too.
+ */
+export const PRIVILEGED_BUILT_IN_ROLES: readonly BuiltInRole[] = [
+    { displayName: "Owner", guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" },
+    { displayName: "User Access Administrator", guid: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9" },
+    { displayName: "Role Based Access Control Administrator", guid: "f58310d9-a9f6-439a-9e8d-f62e7b41a168" },
+    { displayName: "Key Vault Data Access Administrator", guid: "8b54135c-b56d-4d72-a534-26097cfdc8d8" },
+    { displayName: "Virtual Machine Data Access Administrator", guid: "66f75aeb-eabe-4b70-9f1e-c350c4c9ad04" },
+];
+
+/** The privileged built-in role a GUID (any case) or display name (any case and spacing) stands for, if any. */
+export function privilegedBuiltInRole(guidOrName: string): BuiltInRole | undefined {
+    const wanted = guidOrName.toLowerCase().replace(/\s+/g, "");
+    return PRIVILEGED_BUILT_IN_ROLES.find((role) => role.guid === wanted || role.displayName.toLowerCase().replace(/\s+/g, "") === wanted);
+}
+
+/** The role token whose built-in definition has this GUID (any case), for a user who typed the GUID. */
+export function builtInRoleTokenForGuid(guid: string, tokens: readonly ExtraScopeRoleToken[]): ExtraScopeRoleToken | undefined {
+    return tokens.find((token) => builtInRole(token).guid === guid.toLowerCase());
+}
 
 /** The subscription-level ID Azure expects in a role assignment's roleDefinitionId. */
 export function roleDefinitionResourceId(subscriptionId: string, guid: string): string {

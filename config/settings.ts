@@ -1,9 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
 import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
 import { PipelineSettings, readPipelineSettings } from "./pipeline";
+import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "./limits";
+import { ownEntry } from "./lookup";
+import { shown } from "./messages";
 import { ConfigWarning } from "./problems";
+import { checkStackRegion } from "./regions";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
 import { ClientCredentialSettings, readClientCredentialSettings } from "./clientCredential";
@@ -39,11 +44,12 @@ export interface StackIdentity {
  */
 export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const reader = new ConfigReader(raw, CONFIG_NAMESPACE);
-    const cloud = CLOUDS[reader.oneOf<CloudName>("cloud", ["public", "usgovernment", "china"], "public")];
+    const cloud = ownEntry(CLOUDS, reader.oneOf<CloudName>("cloud", ["public", "usgovernment", "china"], "public")) ?? CLOUDS.public;
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
     const batchAccount = readBatchAccountSettings(reader, raw, stack);
+    checkStackRegion(reader, batchAccount.location, cloud.name, reader.isSet("location") ? "location" : "azure-native:location");
     const rbac = readRbacSettings(reader, batchAccount.resourceGroup.name);
     const pools = readPoolSettings(reader, stack, cloud.name);
     const pipeline = readPipelineSettings(reader, stack.stackName);
@@ -82,7 +88,7 @@ function checkProviderClouds(raw: RawConfig, reader: ConfigReader, cloud: CloudE
     if (azureNative !== undefined && azureNative.toLowerCase() !== cloud.azureNativeEnvironment) {
         reader.report(
             "azure-native:environment",
-            `is "${azureNative}" but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"; both must name the same cloud`,
+            `is ${shown(azureNative)} but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"; both must name the same cloud`,
             cloud.azureNativeEnvironment,
         );
     } else if (azureNative === undefined && cloud.name !== "public") {
@@ -96,7 +102,7 @@ function checkProviderClouds(raw: RawConfig, reader: ConfigReader, cloud: CloudE
     if (azuread !== undefined && !cloud.azureadEnvironments.includes(azuread.toLowerCase())) {
         reader.report(
             "azuread:environment",
-            `is "${azuread}" but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"; both must name the same cloud`,
+            `is ${shown(azuread)} but ${CONFIG_NAMESPACE}:cloud is "${cloud.name}"; both must name the same cloud`,
             cloud.azureadEnvironments[0],
         );
     } else if (azuread === undefined && cloud.name !== "public") {
@@ -114,22 +120,41 @@ function readTags(reader: ConfigReader): Record<string, string> {
         reader.report("tags", "must be a map of tag names to text values", example);
         return {};
     }
+    // Limits and rules: config/limits.ts (tags). Azure compares tag names without case, so `Env` and `env` are one tag.
+    const entries = Object.entries(value);
+    if (entries.length > TAGS_PER_RESOURCE) {
+        reader.report("tags", `has ${entries.length} tags; Azure allows at most ${TAGS_PER_RESOURCE} per resource`, example);
+    }
     const tags: Record<string, string> = {};
-    for (const [name, tagValue] of Object.entries(value)) {
+    const firstSpelling = new Map<string, string>();
+    for (const [name, tagValue] of entries) {
+        const earlier = firstSpelling.get(name.toLowerCase());
         if (typeof tagValue !== "string") {
             reader.report(`tags.${name}`, "tag values must be text", example);
-        } else if (name.length > 512 || /[<>%&\\?/]/.test(name)) {
-            reader.report(`tags.${name}`, "Azure tag names are at most 512 characters and cannot contain < > % & \\ ? /", example);
-        } else if (tagValue.length > 256) {
-            reader.report(`tags.${name}`, "Azure tag values are at most 256 characters", example);
+        } else if (name.length > TAG_NAME_MAX_LENGTH || /[<>%&\\?/]/.test(name)) {
+            reader.report(`tags.${name}`, `Azure tag names are at most ${TAG_NAME_MAX_LENGTH} characters and cannot contain < > % & \\ ? /`, example);
+        } else if (tagValue.length > TAG_VALUE_MAX_LENGTH) {
+            reader.report(`tags.${name}`, `Azure tag values are at most ${TAG_VALUE_MAX_LENGTH} characters`, example);
+        } else if (earlier !== undefined) {
+            reader.report(`tags.${name}`, `is the same tag as ${shown(earlier)}: Azure compares tag names without case; keep one`, example);
         } else {
+            firstSpelling.set(name.toLowerCase(), name);
             tags[name] = tagValue;
         }
     }
     return tags;
 }
 
-/** Pulumi's own configuration, as the CLI hands it to the program. */
-export function pulumiRawConfig(all: Record<string, string>): RawConfig {
-    return { get: (key) => all[key], keys: () => Object.keys(all) };
+/**
+ * Pulumi's own configuration, as the CLI hands it to the program: decrypted values in `all`, and the keys that were
+ * stored encrypted in the runtime's secret-keys list (PULUMI_CONFIG_SECRET_KEYS, read by the SDK's `isConfigSecret`).
+ */
+export function pulumiRawConfig(all: Record<string, string>, isSecret: (key: string) => boolean = runtimeIsConfigSecret): RawConfig {
+    return { get: (key) => ownEntry(all, key), keys: () => Object.keys(all), isSecret };
+}
+
+/** The SDK's own check; it is internal (not in the type declarations), so a missing one counts as "no secret keys". */
+function runtimeIsConfigSecret(key: string): boolean {
+    const check = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    return check?.(key) ?? false;
 }

@@ -76,7 +76,7 @@ describe("RBAC settings are validated before anything is declared", () => {
 
     test("Owner is refused as a privilege-granting role", async () => {
         const { problem } = await expectRejected({ appRole: "Owner" }, "appRole");
-        expect(problem.problem).toMatch(/grant access to others/);
+        expect(problem.problem).toMatch(/can write role assignments/);
     });
 
     test("an unknown role in roleAssignments is refused", async () => {
@@ -88,7 +88,7 @@ describe("RBAC settings are validated before anything is declared", () => {
             { roleAssignments: [{ principalId: GROUP, principalType: "Group", role: "UserAccessAdministrator" }] },
             "roleAssignments[0].role",
         );
-        expect(problem.problem).toMatch(/never assigns it/);
+        expect(problem.problem).toMatch(/never assigns such a role/);
     });
 
     test("an object ID that is not a GUID is refused", async () => {

@@ -210,6 +210,7 @@ describe("bad values are rejected with their key named and nothing declared", ()
             "workloadIdentities",
         ],
         ["a bad email", { expiryAlertEmails: ["platform-team"] }, "expiryAlertEmails[0]"],
+        ["an address twice, in another case", { clientSecretKeyVault: true, expiryAlertEmails: ["a@contoso.com", "A@Contoso.com"] }, "expiryAlertEmails"],
         ["alerts with nothing that expires", { clientCredential: "none", expiryAlertEmails: ["a@contoso.com"] }, "expiryAlertEmails"],
         ["an overlap a certificate cannot renew in", { clientCredential: "certificate", clientSecretLifetimeDays: 30, clientSecretOverlapDays: 29 }, "clientSecretOverlapDays"],
     ];

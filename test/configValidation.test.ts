@@ -65,11 +65,11 @@ describe("stack configuration is validated before any resource is declared", () 
     });
 
     test.each([
-        ["usgovernment", "usgovernment", "usgovernment", "https://login.microsoftonline.us", "https://batch.core.usgovcloudapi.net/"],
-        ["china", "china", "china", "https://login.chinacloudapi.cn", "https://batch.chinacloudapi.cn/"],
-        ["public", undefined, undefined, "https://login.microsoftonline.com", "https://batch.core.windows.net/"],
-    ])("the %s cloud gives clients its own authority and Batch resource", async (cloud, nativeEnv, adEnv, authority, resource) => {
-        const run = await runWith({ cloud, "azure-native:environment": nativeEnv, "azuread:environment": adEnv });
+        ["usgovernment", "usgovernment", "usgovernment", "usgovvirginia", "https://login.microsoftonline.us", "https://batch.core.usgovcloudapi.net/"],
+        ["china", "china", "china", "chinanorth3", "https://login.chinacloudapi.cn", "https://batch.chinacloudapi.cn/"],
+        ["public", undefined, undefined, "westeurope", "https://login.microsoftonline.com", "https://batch.core.windows.net/"],
+    ])("the %s cloud gives clients its own authority and Batch resource", async (cloud, nativeEnv, adEnv, region, authority, resource) => {
+        const run = await runWith({ cloud, "azure-native:environment": nativeEnv, "azuread:environment": adEnv, "azure-native:location": region });
         expect(run.outputs.authorityHost).toBe(authority);
         expect(run.outputs.authorityUrl).toBe(`${authority}/${run.outputs.tenantId}`);
         expect(run.outputs.batchResourceUri).toBe(resource);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { fakeInvoke, fakeState } from "./fakeCloud";
+import { ENCRYPTED_PLACEHOLDER } from "./stackConfig";
 
 /** The signature Pulumi uses to mark a secret value in serialized properties. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -41,6 +42,11 @@ export interface OfflineRun {
 export interface OfflineRunOptions {
     /** Fully qualified config keys to raw values, as `Pulumi.<stack>.yaml` holds them (objects as JSON text). */
     readonly config: Record<string, string>;
+    /**
+     * Keys whose values were stored encrypted, as the CLI tells the program (PULUMI_CONFIG_SECRET_KEYS). Default: the
+     * keys whose value is the placeholder loadStackConfig puts for a `secure:` value it cannot decrypt.
+     */
+    readonly secretKeys?: readonly string[];
     readonly project?: string;
     readonly stack?: string;
     /** Run as a preview (`pulumi preview`) instead of an update. Default: true. */
@@ -85,7 +91,8 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         stack,
         options.preview ?? true,
     );
-    pulumi.runtime.setAllConfig(options.config, []);
+    const secretKeys = options.secretKeys ?? Object.keys(options.config).filter((key) => options.config[key] === ENCRYPTED_PLACEHOLDER);
+    pulumi.runtime.setAllConfig(options.config, [...secretKeys]);
 
     const monitor = pulumi.runtime.getMonitor() as any;
     const registerResource = monitor.registerResource.bind(monitor);

@@ -1,3 +1,5 @@
+import { ownEntry } from "../../config/lookup";
+
 /**
  * Turns what Entra ID and the Batch service answer into a cause in plain words and the fix. The portal shows
  * neither: an AADSTS number or a bare 403 is all a user gets.
@@ -89,12 +91,14 @@ export function diagnoseTokenError(error: unknown, body: EntraErrorBody | undefi
     const code =
         body?.error_codes?.length ? `AADSTS${body.error_codes[0]}` : texts.map((text) => /AADSTS\d+/.exec(text)?.[0]).find(Boolean);
     const evidence = firstLine(body?.error_description) ?? (code ? texts.map((text) => lineWith(text, code)).find(Boolean) : undefined);
-    if (code && ENTRA_CODES[code]) {
-        return { ...ENTRA_CODES[code], evidence };
+    const byCode = code ? ownEntry(ENTRA_CODES, code) : undefined;
+    if (byCode) {
+        return { ...byCode, evidence };
     }
     const errorName = body?.error ?? texts.map((text) => Object.keys(ENTRA_ERRORS).find((name) => text.includes(name))).find(Boolean);
-    if (errorName && ENTRA_ERRORS[errorName]) {
-        return { ...ENTRA_ERRORS[errorName], evidence: evidence ?? errorName };
+    const byName = errorName ? ownEntry(ENTRA_ERRORS, errorName) : undefined;
+    if (byName) {
+        return { ...byName, evidence: evidence ?? errorName };
     }
     if (code) {
         return {
