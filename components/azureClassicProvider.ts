@@ -1,4 +1,5 @@
-import * as azureClassic from "@pulumi/azure";
+// The provider module alone: the package root loads every @pulumi/azure module, seconds per program load.
+import * as azureClassic from "@pulumi/azure/provider";
 import * as pulumi from "@pulumi/pulumi";
 
 /**

@@ -5,10 +5,10 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
 import { shortHash, stableGuid } from "../config/naming";
 import { recoverableVaultProperties } from "./recoverableVault";
-import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, RBAC_PROPAGATION_WAIT } from "./poolIdentityVault";
+import { GrantPropagationWait } from "./grantPropagationWait";
+import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE } from "./poolIdentityVault";
 
 /** The one secret every rotated client secret becomes a version of; readers take its versionless URL. */
 export const CLIENT_SECRET_NAME = "batch-client-secret";
@@ -121,8 +121,12 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
 
         if (args.certificate && args.certificateManager) {
             const managerGrant = grant("certificates-officer", args.certificateManager, KEY_VAULT_CERTIFICATES_OFFICER_ROLE, this.vault.id, []);
-            // Key Vault applies new RBAC grants to its data plane after a delay; the certificate request waits once.
-            const managerAccess = new time.Sleep(`${name}-grant-propagation`, { createDuration: RBAC_PROPAGATION_WAIT }, { parent: this, dependsOn: [managerGrant] });
+            // Key Vault applies new RBAC grants to its data plane after a delay; the certificate request waits for it.
+            const managerAccess = new GrantPropagationWait(
+                `${name}-grant-propagation`,
+                { vaultUri: this.keyVaultUri, grantId: managerGrant.id },
+                { parent: this, dependsOn: [managerGrant] },
+            );
             const certificate = new azureKeyVault.Certificate(
                 `${name}-certificate`,
                 {

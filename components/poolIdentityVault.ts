@@ -3,17 +3,14 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
 import { stableGuid } from "../config/naming";
+import { GrantPropagationWait } from "./grantPropagationWait";
 import { recoverableVaultProperties } from "./recoverableVault";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
 export const KEY_VAULT_CERTIFICATES_OFFICER_ROLE = "a4417e6f-fecd-4de8-b567-7b0420556985";
 export const KEY_VAULT_READER_ROLE = "21090545-7ca7-4776-b22c-e363652d74d2";
-
-/** How long a new data-plane grant is given to take effect before certificates are requested. */
-export const RBAC_PROPAGATION_WAIT = "120s";
 
 /** What the pool identity may do under access policies: read the certificate's secret, and see the certificate. */
 export const POOL_IDENTITY_PERMISSIONS = { secrets: ["get", "list"], certificates: ["get", "list"] };
@@ -177,9 +174,13 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 { parent: this, deleteBeforeReplace: true },
             );
             // Key Vault applies new RBAC grants to its data plane only after a delay (Microsoft documents up to ten
-            // minutes; Azure's verified Terraform module for Key Vault waits at this same point). Without the wait the
-            // first certificate request is refused with 403 ForbiddenByRbac. The wait happens once, on creation.
-            managerAccess = new time.Sleep(`${name}-grant-propagation`, { createDuration: RBAC_PROPAGATION_WAIT }, { parent: this, dependsOn: [managerGrant] });
+            // minutes). Without the wait the first certificate request is refused with 403 ForbiddenByRbac. The wait
+            // asks the data plane until the grant works, and waits again whenever the grant changes.
+            managerAccess = new GrantPropagationWait(
+                `${name}-grant-propagation`,
+                { vaultUri: this.vault.properties.apply((properties) => properties.vaultUri ?? ""), grantId: managerGrant.id },
+                { parent: this, dependsOn: [managerGrant] },
+            );
             for (const reader of args.certificateReaders ?? []) {
                 new authorization.RoleAssignment(
                     `${name}-${reader.key}-key-vault-reader`,

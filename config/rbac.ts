@@ -174,6 +174,8 @@ function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
         if (typeof principalId !== "string" || !isGuid(principalId)) {
             reader.report(`${entryKey}.principalId`, `${shown(principalId)} is not an object ID (a GUID)`, EXAMPLE_GUID);
             valid = false;
+        } else {
+            reader.warnIfNilGuid(`${entryKey}.principalId`, principalId);
         }
         const type = PRINCIPAL_TYPES.find((candidate) => typeof principalType === "string" && candidate.toLowerCase() === principalType.toLowerCase());
         if (type === undefined) {

@@ -22,6 +22,8 @@ export function isGuid(value: string): boolean {
     return GUID.test(value);
 }
 
+export const NIL_GUID = "00000000-0000-0000-0000-000000000000";
+
 export const EXAMPLE_GUID = "00000000-1111-2222-3333-444444444444";
 
 interface ValueOptions {
@@ -275,14 +277,29 @@ export class ConfigReader {
         return items;
     }
 
-    /** Object IDs: compared without case, as Entra ID compares them, and handed on in lower case. */
+    /**
+     * Object IDs: compared without case, as Entra ID compares them, and handed on in lower case. Each must be a GUID,
+     * and the nil GUID gets a warning (see warnIfNilGuid).
+     */
     guidList(key: string, limit?: CountLimit): string[] {
-        return this.stringList(key, {
+        const ids = this.stringList(key, {
             example: `["${EXAMPLE_GUID}"]`,
             item: (value) => (isGuid(value) ? undefined : `${shown(value)} is not an object ID (a GUID)`),
             normalize: (value) => value.toLowerCase(),
             limit,
         });
+        ids.forEach((id, index) => this.warnIfNilGuid(`${key}[${index}]`, id));
+        return ids;
+    }
+
+    /**
+     * The nil GUID is a valid GUID but no principal's object ID: it is what a template or an unset variable leaves
+     * behind, and Azure answers it with PrincipalNotFound only at deploy time.
+     */
+    warnIfNilGuid(key: string, objectId: string): void {
+        if (objectId === NIL_GUID) {
+            this.warn(key, `${NIL_GUID} (the nil GUID) is no principal's object ID`, "use the object ID shown by `az ad user show`, `az ad group show` or `az ad sp show`");
+        }
     }
 
     /** Throws one error with every problem found, including keys in this namespace nothing reads (typos). */

@@ -84,7 +84,7 @@ describe("clientCredential: certificate", () => {
         expect(reader.inputs.scope).toMatch(new RegExp(`/vaults/${CREDENTIAL_VAULT_NAME}/secrets/${CLIENT_CERTIFICATE_NAME}$`));
         expect(reader.inputs.principalType).toBe("ServicePrincipal");
         const certificate = findResource(run, CERTIFICATE, "client-credentials-certificate");
-        expect(certificate.dependencies).toContain(findResource(run, "time:index/sleep:Sleep", "client-credentials-grant-propagation").urn);
+        expect(certificate.dependencies).toContain(findResource(run, "pulumi-nodejs:dynamic:Resource", "client-credentials-grant-propagation").urn);
     });
 
     test("every role it assigns is one the pipeline's deploy identity may assign", () => {

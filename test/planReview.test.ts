@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { fakeSecretValue } from "../tools/fakeCloud";
 import { main } from "../tools/plan";
-import { PlanFileError, diffPlans, readPlanFile, renderPlanDiffText } from "../tools/planDiff";
+import { diffPlans, renderPlanDiffText } from "../tools/planDiff";
+import { PlanFileError, readPlanFile, toPreviewJson } from "../tools/planJson";
 import { renderPlanMarkdown } from "../tools/planMarkdown";
 import { Plan, PlanResource, SECRET_MASK, buildPlan } from "../tools/planModel";
 import { runWith } from "./helpers";
@@ -18,13 +19,14 @@ function resource(name: string, inputs: Record<string, unknown>, options: Partia
         name,
         custom: true,
         inputs,
-        dependsOn: [],
+        secretPaths: [],
+        dependencies: [],
         options: { ...DEFAULT_RESOURCE_OPTIONS, ...options },
     };
 }
 
 function plan(resources: PlanResource[], outputs: Record<string, unknown> = {}): Plan {
-    return { project: "batch-entra", stack: "dev", resources, outputs, secretOutputs: [] };
+    return { project: "batch-entra", stack: "dev", resources, outputs, secretOutputs: [], warnings: [] };
 }
 
 function tempDir(): string {
@@ -67,7 +69,7 @@ describe("the plan diff", () => {
     });
 
     test("finds changed resources with the input keys and options that changed, ignoring key order", () => {
-        expect(diff.changed).toEqual([
+        expect(diff.changed).toMatchObject([
             {
                 urn: `${STACK}::azuread:index/application:Application::edited`,
                 type: "azuread:index/application:Application",
@@ -75,6 +77,10 @@ describe("the plan diff", () => {
                 changedInputs: ["displayName", "owners"],
                 changedOptions: ["deleteBeforeReplace"],
                 replacingPaths: [],
+                paths: [
+                    { path: "displayName", kind: "update", before: "old", after: "new", replaces: false },
+                    { path: "owners", kind: "update", before: ["a"], after: ["a", "b"], replaces: false },
+                ],
             },
         ]);
         expect(diff.unchanged).toBe(1);
@@ -87,7 +93,7 @@ describe("the plan diff", () => {
 
     test("the text rendering lists each kind with its marker", () => {
         const text = renderPlanDiffText(diff);
-        expect(text).toContain("1 to add, 1 to change, 1 to remove, 1 unchanged");
+        expect(text).toContain('~ displayName: "old" => "new"');
         expect(text).toContain("+ azuread:index/application:Application  created");
         expect(text).toContain("~ azuread:index/application:Application  edited  [displayName, owners, (option) deleteBeforeReplace]");
         expect(text).toContain("- azuread:index/application:Application  dropped");
@@ -119,16 +125,18 @@ describe("the plan diff", () => {
         expect(pathsOf("retagged")).toEqual(['tags["cost.center"]']);
 
         const text = renderPlanDiffText(replaced);
-        expect(text).toContain("0 to add, 5 to change, 0 to remove, 0 unchanged (3 of the changes replace their resource)");
         expect(text).toContain("+- azuread:index/application:Application  resized  [displayName, vmSize] (replace)");
-        expect(text).toContain("~ azuread:index/application:Application  renamed  [displayName]\n");
+        expect(text).toContain('~ azuread:index/application:Application  renamed  [displayName]\n        ~ displayName: "a" => "b"\n');
         expect(text).toContain("~ azuread:index/application:Application  sibling  [deploymentConfiguration]");
         expect(text).not.toMatch(/(renamed|sibling) .*\(replace\)/);
 
         const markdown = renderPlanMarkdown(after, { diff: replaced });
-        expect(markdown).toContain("(3 of the changes replace their resource).");
-        expect(markdown).toContain("| +- | <code>resized</code> | <code>azuread:index/application:Application</code> | <code>displayName</code>, <code>vmSize</code> (replace) |");
-        expect(markdown).toContain("| ~ | <code>renamed</code> | <code>azuread:index/application:Application</code> | <code>displayName</code> |");
+        expect(markdown).toContain("+- 3 to replace");
+        expect(markdown).toContain(
+            '| +- | <code>resized</code> | <code>azuread:index/application:Application</code> | <code>displayName</code>: <code>"a" =&gt; "b"</code><br>' +
+                '<code>vmSize</code>: <code>"small" =&gt; "large"</code> (forces replacement) (replace) |',
+        );
+        expect(markdown).toContain('| ~ | <code>renamed</code> | <code>azuread:index/application:Application</code> | <code>displayName</code>: <code>"a" =&gt; "b"</code> |');
     });
 
     test("a wildcard replaceOnChanges path replaces on any change under it", () => {
@@ -143,7 +151,7 @@ describe("the plan diff", () => {
         fs.writeFileSync(notAPlan, JSON.stringify({ hello: "world" }));
         expect(() => readPlanFile(notAPlan, { project: "batch-entra", stack: "dev" })).toThrow(PlanFileError);
         const otherStack = path.join(dir, "prod.json");
-        fs.writeFileSync(otherStack, JSON.stringify({ ...plan([]), stack: "prod" }));
+        fs.writeFileSync(otherStack, JSON.stringify(toPreviewJson({ ...plan([]), stack: "prod" })));
         expect(() => readPlanFile(otherStack, { project: "batch-entra", stack: "dev" })).toThrow(/batch-entra\/prod, not of batch-entra\/dev/);
         expect(() => readPlanFile(path.join(dir, "missing.json"), { project: "batch-entra", stack: "dev" })).toThrow(PlanFileError);
     });
@@ -164,15 +172,15 @@ describe("npm run plan -- --diff / --format markdown", () => {
         );
         const result = await captured(["--stack-file", stackFile, "--diff", basePath]);
         expect(result.code).toBe(0);
-        expect(result.out).toContain("0 to add, 1 to change, 0 to remove");
-        expect(result.out).toContain("batch-client-app  [displayName]");
+        expect(result.out).toMatch(/Resources:\n    ~ 1 to update\n    \d+ unchanged\n/);
+        expect(result.out).toMatch(/ ~   .*azuread:index\/application:Application +batch-client-app +update\n +~ displayName: "batch-entra-dev" => "batch-entra-renamed"/);
 
         expect(result.out).not.toContain("(replace)");
 
         const markdown = await captured(["--stack-file", stackFile, "--diff", basePath, "--format", "markdown"]);
         expect(markdown.code).toBe(0);
         expect(markdown.out).toContain("#### Compared with the base branch");
-        expect(markdown.out).toMatch(/\| ~ \| <code>batch-client-app<\/code> \| .* \| <code>displayName<\/code> \|/);
+        expect(markdown.out).toMatch(/\| ~ \| <code>batch-client-app<\/code> \| .* \| <code>displayName<\/code>: /);
         expect(markdown.out).not.toContain("Offline plan for stack");
     });
 
@@ -186,8 +194,9 @@ describe("npm run plan -- --diff / --format markdown", () => {
         fs.writeFileSync(stackFile, original.replace("vmSize: Standard_D2s_v5", "vmSize: Standard_D4s_v5"));
         const result = await captured(["--stack-file", stackFile, "--diff", basePath]);
         expect(result.code).toBe(0);
-        expect(result.out).toMatch(/\+- azure-native:batch:Pool {2}pool-pool-01-pool {2}\[.*vmSize.*\] \(replace\)/);
-        expect(result.out).toContain("(1 of the changes replace their resource)");
+        expect(result.out).toMatch(/ \+-  .*azure-native:batch:Pool +pool-pool-01-pool +replace\n/);
+        expect(result.out).toContain('~ vmSize: "Standard_D2s_v5" => "Standard_D4s_v5" (forces replacement)');
+        expect(result.out).toContain("+- 1 to replace");
     });
 
     test("bad --format and unreadable --diff are usage errors (exit 2)", async () => {

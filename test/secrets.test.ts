@@ -88,13 +88,13 @@ describe("client secrets stay secret", () => {
         const jsonPath = `${require("os").tmpdir()}/batch-entra-secrets-test.plan.json`;
         const { code, text } = await capturePlanOutput(["--stack", "dev", "--json", jsonPath]);
         expect(code).toBe(0);
-        expect(text).toContain("clientSecret: [secret]");
-        expect(text).toContain("sdkAuth: [secret]");
+        expect(text).toContain('clientSecret: "[secret]"');
+        expect(text).toContain('sdkAuth: "[secret]"');
         expect(text).not.toContain(SECRET_VALUE);
         expect(text).not.toContain("FAKE-SECRET");
         const json = require("fs").readFileSync(jsonPath, "utf8");
         expect(json).not.toContain("FAKE-SECRET");
-        expect(JSON.parse(json).outputs.clientSecret).toBe("[secret]");
+        expect(JSON.parse(json)["batch-entra"].outputs.clientSecret).toBe("[secret]");
     });
 });
 
@@ -128,9 +128,9 @@ describe("the offline plan command", () => {
     test("prints the components, resources and a summary for the example stack", async () => {
         const { code, text } = await capturePlanOutput([]);
         expect(code).toBe(0);
-        expect(text).toMatch(/\+- batch-entra:app:BatchClientApp {2}batch-client/);
-        expect(text).toMatch(/\+ azuread:index\/application:Application {2}batch-client-app/);
-        expect(text).toMatch(/Resources: \d+ to create/);
+        expect(text).toMatch(/^ \+ {3}├─ batch-entra:app:BatchClientApp +batch-client +create$/m);
+        expect(text).toMatch(/^ \+ {3}│ {2}├─ azuread:index\/application:Application +batch-client-app +create$/m);
+        expect(text).toMatch(/Resources:\n {4}\+ \d+ to create/);
     });
 
     test("exits 1 with the validation error on bad configuration, and 2 on a usage error", async () => {

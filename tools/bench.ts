@@ -11,18 +11,26 @@ import { evaluatePolicies, offlinePolicyConfig } from "./policyRunner";
 import { loadStackConfig } from "./stackConfig";
 import { runCli } from "./cli";
 
-const USAGE = `Usage: npm run bench [-- --scenario example|large]
+const USAGE = `Usage: npm run bench [-- --scenario example|large|xlarge] [--pairs <n>]
 
-Measures the offline plan and the policy pack for the example stack (Pulumi.dev.yaml) and for a large synthetic
-stack (500 principals in roleAssignments, 20 minimal pools). Each scenario runs in a fresh child process so its
-peak memory is its own. Not a test: it prints figures and whether they meet the targets.`;
+Measures the offline plan and the policy pack for the example stack (Pulumi.dev.yaml), a large synthetic stack
+(500 principals in roleAssignments, 20 minimal pools) and an extra-large one (5,000 principals, 50 pools). Each
+scenario runs in a fresh child process so its peak memory is its own. Then the whole \`npm run plan\` process is
+timed against the floor: a bare one-resource program run the same way (node, ts-node transpile-only, the mock
+runtime), in <n> back-to-back pairs (default 5), and the median ratio is printed. On a shared machine, read the
+ratios rather than the absolute times. Not a test: it prints figures and whether they meet the targets.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const MB = 1024 * 1024;
+/**
+ * How package.json's plan and bench scripts load TypeScript: sucrase strips types without loading the TypeScript
+ * compiler, which ts-node does at every start (npm test type-checks).
+ */
+const TYPESCRIPT_RUNNER = ["-r", "sucrase/register/ts"];
 /** Marks the child's result line on stdout, so program output can never be mistaken for it. */
 const RESULT_MARKER = "BENCH-RESULT ";
 
-type ScenarioName = "example" | "large";
+type ScenarioName = "example" | "large" | "xlarge";
 
 interface Target {
     readonly maxSeconds: number;
@@ -32,7 +40,11 @@ interface Target {
 const TARGETS: Record<ScenarioName, Target> = {
     example: { maxSeconds: 10 },
     large: { maxSeconds: 30, maxMemoryMb: 1024 },
+    xlarge: { maxSeconds: 30, maxMemoryMb: 1024 },
 };
+
+/** The plan may cost at most this many times the floor (a bare one-resource program run the same way). */
+const MAX_RATIO_TO_FLOOR = 1.5;
 
 /** What one child process measured. */
 interface Measurement {
@@ -121,7 +133,10 @@ export function longestChain(resources: readonly DeclaredResource[]): string[] {
 
 async function measure(scenario: ScenarioName): Promise<Measurement> {
     const example = loadStackConfig(PROJECT_DIR, "dev");
-    const config = scenario === "example" ? example.config : syntheticLargeStack(example.config);
+    const config =
+        scenario === "example"
+            ? example.config
+            : syntheticLargeStack(example.config, scenario === "xlarge" ? { principals: 5000, pools: 50 } : undefined);
     const planStarted = process.hrtime.bigint();
     let run;
     try {
@@ -153,7 +168,7 @@ async function measure(scenario: ScenarioName): Promise<Measurement> {
 
 function runChild(scenario: ScenarioName): { measurement?: Measurement; wallMs: number; failure?: string } {
     const started = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--child", scenario], {
+    const child = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, __filename, "--child", scenario], {
         cwd: PROJECT_DIR,
         encoding: "utf8",
         maxBuffer: 64 * MB,
@@ -210,10 +225,62 @@ function report(scenario: ScenarioName, result: ReturnType<typeof runChild>): bo
     return withinTime && withinMemory;
 }
 
+/** Wall milliseconds of one whole child process, start-up included. */
+interface ProcessCost {
+    readonly wallMs: number;
+}
+
+function timedProcess(args: readonly string[]): ProcessCost {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 64 * MB });
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (child.status !== 0) {
+        throw new Error(`${args.join(" ")} exited ${child.status}: ${child.stderr.trim().split("\n").slice(-5).join("\n")}`);
+    }
+    return { wallMs };
+}
+
+function median(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** How `npm run plan` starts the plan (see package.json); the floor is started the same way. */
+const PLAN_COMMAND = [...TYPESCRIPT_RUNNER, path.join("tools", "plan.ts"), "--stack", "dev"];
+const FLOOR_COMMAND = [...TYPESCRIPT_RUNNER, path.join("tools", "benchFloor.ts")];
+
+function reportAgainstFloor(pairs: number): boolean {
+    const floor: ProcessCost[] = [];
+    const plan: ProcessCost[] = [];
+    for (let pair = 0; pair < pairs; pair++) {
+        floor.push(timedProcess(FLOOR_COMMAND));
+        plan.push(timedProcess(PLAN_COMMAND));
+    }
+    const ratios = plan.map((cost, index) => cost.wallMs / floor[index].wallMs);
+    const ratio = median(ratios);
+    console.log(
+        [
+            `\nnpm run plan against the floor (${pairs} pairs, floor then plan, back to back)`,
+            `    floor (one resource): median ${seconds(median(floor.map((cost) => cost.wallMs)))} wall`,
+            `    plan (example stack): median ${seconds(median(plan.map((cost) => cost.wallMs)))} wall`,
+            `    ratio per pair:       ${ratios.map((value) => value.toFixed(2)).join(", ")}`,
+            `    median ratio:         ${ratio.toFixed(2)}x the floor; target <= ${MAX_RATIO_TO_FLOOR}x: ${ratio <= MAX_RATIO_TO_FLOOR ? "met" : "MISSED"}`,
+        ].join("\n"),
+    );
+    return ratio <= MAX_RATIO_TO_FLOOR;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
     if (argv.includes("--help") || argv.includes("-h")) {
         console.log(USAGE);
         return 0;
+    }
+    const pairsIndex = argv.indexOf("--pairs");
+    const pairs = pairsIndex >= 0 ? Number(argv[pairsIndex + 1]) : 5;
+    if (!Number.isInteger(pairs) || pairs < 1) {
+        console.error(`--pairs takes a whole number of at least 1\n\n${USAGE}`);
+        return 2;
     }
     const childIndex = argv.indexOf("--child");
     if (childIndex >= 0) {
@@ -232,6 +299,9 @@ async function main(argv: readonly string[]): Promise<number> {
     let allMet = true;
     for (const scenario of scenarios) {
         allMet = report(scenario, runChild(scenario)) && allMet;
+    }
+    if (!requested) {
+        allMet = reportAgainstFloor(pairs) && allMet;
     }
     return allMet ? 0 : 1;
 }

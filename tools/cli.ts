@@ -4,12 +4,20 @@
  */
 export function runCli(main: (argv: readonly string[]) => Promise<number>): void {
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        (code) => exitAfterFlush(code),
         (error) => {
             console.error(error);
-            process.exit(1);
+            exitAfterFlush(1);
         },
     );
+}
+
+/**
+ * Writes to a pipe are asynchronous: exiting at once drops whatever is still queued (a large plan piped to
+ * `wc -c` was cut at 64 KiB). An empty write's callback runs once everything queued before it is written.
+ */
+function exitAfterFlush(code: number): void {
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
 
 /**

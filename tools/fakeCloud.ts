@@ -1,4 +1,6 @@
 import { createHash } from "crypto";
+import { CLOUDS, CloudName } from "../config/clouds";
+import { KEY_VAULT_DNS_SUFFIX } from "../config/pools";
 
 /**
  * What the mock runtime answers in place of Azure and Entra ID. Every value is derived from the resource's name
@@ -32,7 +34,17 @@ export function fakeSecretValue(seed: string): string {
 }
 
 type Inputs = Record<string, any>;
-type StateFactory = (name: string, inputs: Inputs) => Inputs;
+/** The DNS suffixes of the stack's cloud, so that no fake URL names another cloud's hosts. */
+export interface FakeCloudSuffixes {
+    readonly batchEndpoint: string;
+    readonly keyVault: string;
+}
+
+export function fakeCloudSuffixes(cloud: CloudName = "public"): FakeCloudSuffixes {
+    return { batchEndpoint: CLOUDS[cloud].batchEndpointSuffix, keyVault: KEY_VAULT_DNS_SUFFIX[cloud] };
+}
+
+type StateFactory = (name: string, inputs: Inputs, suffixes: FakeCloudSuffixes) => Inputs;
 
 const DAY_MS = 86_400_000;
 
@@ -64,12 +76,12 @@ export const FAKE_STATE: Record<string, StateFactory> = {
         id: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`,
         name: inputs.resourceGroupName ?? name,
     }),
-    "azure-native:batch:BatchAccount": (name, inputs) => {
+    "azure-native:batch:BatchAccount": (name, inputs, suffixes) => {
         const accountName = inputs.accountName ?? name;
         return {
             id: armId("Microsoft.Batch/batchAccounts", accountName, inputs),
             name: accountName,
-            accountEndpoint: `${accountName}.${inputs.location ?? "westeurope"}.batch.azure.com`,
+            accountEndpoint: `${accountName}.${inputs.location ?? "westeurope"}.${suffixes.batchEndpoint}`,
             ...(inputs.identity?.type === "SystemAssigned"
                 ? { identity: { ...inputs.identity, principalId: fakeGuid(`${name}/principalId`), tenantId: FAKE_TENANT_ID } }
                 : {}),
@@ -81,12 +93,12 @@ export const FAKE_STATE: Record<string, StateFactory> = {
         principalId: fakeGuid(`${name}/principalId`),
         tenantId: FAKE_TENANT_ID,
     }),
-    "azure-native:keyvault:Vault": (name, inputs) => {
+    "azure-native:keyvault:Vault": (name, inputs, suffixes) => {
         const vaultName = inputs.vaultName ?? name;
         return {
             id: armId("Microsoft.KeyVault/vaults", vaultName, inputs),
             name: vaultName,
-            properties: { ...(inputs.properties ?? {}), vaultUri: `https://${vaultName}.vault.azure.net/` },
+            properties: { ...(inputs.properties ?? {}), vaultUri: `https://${vaultName}.${suffixes.keyVault}/` },
         };
     },
     "azure-native:authorization:RoleDefinition": (name, inputs) => ({
@@ -98,12 +110,12 @@ export const FAKE_STATE: Record<string, StateFactory> = {
     "azure-native:keyvault:AccessPolicy": (name, inputs) => ({
         id: armId("Microsoft.KeyVault/vaults", `${inputs.vaultName ?? name}/accessPolicy/${inputs.policy?.objectId ?? name}`, inputs),
     }),
-    "azure:keyvault/certificate:Certificate": (name, inputs) => {
+    "azure:keyvault/certificate:Certificate": (name, inputs, suffixes) => {
         // keyVaultId is an ARM ID ending in the vault name; the data-plane URLs use that name as the host.
         const vaultName = String(inputs.keyVaultId ?? "vault").split("/").pop();
         const certificateName = inputs.name ?? name;
         const version = fakeGuid(`${name}/version`).replace(/-/g, "");
-        const vault = `https://${vaultName}.vault.azure.net`;
+        const vault = `https://${vaultName}.${suffixes.keyVault}`;
         return {
             id: `${vault}/certificates/${certificateName}/${version}`,
             version,
@@ -192,8 +204,8 @@ function fakeMicrosoftGraph(): Inputs {
     };
 }
 
-export function fakeState(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
-    const computed = FAKE_STATE[type]?.(name, inputs) ?? {};
+export function fakeState(type: string, name: string, inputs: Inputs, suffixes = fakeCloudSuffixes()): { id: string; state: Inputs } {
+    const computed = FAKE_STATE[type]?.(name, inputs, suffixes) ?? {};
     const { id, ...rest } = computed;
     return { id: id ?? `${name}-id`, state: { ...inputs, ...rest } };
 }

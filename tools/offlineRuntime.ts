@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { fakeInvoke, fakeState } from "./fakeCloud";
+import { CLOUDS, CloudName } from "../config/clouds";
+import { fakeCloudSuffixes, fakeInvoke, fakeState } from "./fakeCloud";
 import { ENCRYPTED_PLACEHOLDER } from "./stackConfig";
 
 /** The signature Pulumi uses to mark a secret value in serialized properties. */
@@ -14,7 +15,9 @@ export interface DeclaredResource {
     /** False for component resources, which group children and hold no cloud state. */
     readonly custom: boolean;
     readonly parent?: string;
-    /** Inputs with secrets unwrapped; see secretPaths for which ones were secret. */
+    /** The provider reference (`<provider URN>::<id>`), or the package's default provider URN when none was given. */
+    readonly provider?: string;
+    /** Inputs with secrets unwrapped (masked in a plan); see secretPaths for which ones were secret. */
     readonly inputs: Record<string, any>;
     /** Dotted paths of inputs that were Pulumi secrets, e.g. `sdkAuth.clientSecret`. */
     readonly secretPaths: readonly string[];
@@ -37,6 +40,8 @@ export interface OfflineRun {
     readonly outputs: Record<string, any>;
     readonly secretOutputs: readonly string[];
     readonly invokes: readonly { token: string; inputs: Record<string, any> }[];
+    /** What the program logged with `pulumi.log.warn` (configuration warnings among them), in order. */
+    readonly warnings: readonly string[];
 }
 
 export interface OfflineRunOptions {
@@ -78,10 +83,11 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const invokes: { token: string; inputs: Record<string, any> }[] = [];
     const declared = new Map<string, DeclaredResource>();
     let stackOutputs: { values: Record<string, any>; secret: string[] } = { values: {}, secret: [] };
+    const suffixes = fakeCloudSuffixes(cloudOf(options.config));
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => fakeState(args.type, args.name, args.inputs),
+            newResource: (args) => fakeState(args.type, args.name, args.inputs, suffixes),
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });
                 return fakeInvoke(args.token, args.inputs);
@@ -99,7 +105,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
         registerResource(req, (err: any, response: any) => {
             if (!err) {
-                declared.set(response.getUrn(), describeRegistration(req, response.getUrn()));
+                declared.set(response.getUrn(), describeRegistration(req, response.getUrn(), project, stack));
             }
             callback(err, response);
         });
@@ -120,24 +126,79 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     // A failing program is caught inside the stack, so Pulumi's own promises settle cleanly instead of surfacing
     // as unhandled rejections that would end the process; the failure is rethrown once the run has settled.
     let failure: { error: unknown } | undefined;
-    await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-            return await program();
-        } catch (error) {
-            failure = { error };
-            return {};
-        }
-    });
-    // Registrations triggered by outputs resolving after the program returned are awaited here.
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    const warnings: string[] = [];
+    const restoreWarnings = captureRuntimeWarnings(warnings);
+    const restoreStacks = withoutStackCapture();
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                return await program();
+            } catch (error) {
+                failure = { error };
+                return {};
+            }
+        });
+        // Registrations triggered by outputs resolving after the program returned are awaited here.
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } finally {
+        restoreStacks();
+        restoreWarnings();
+    }
     if (failure) {
         throw new OfflineProgramError(failure.error, [...declared.values()]);
     }
 
-    return { resources: [...declared.values()], outputs: stackOutputs.values, secretOutputs: stackOutputs.secret, invokes };
+    return { resources: [...declared.values()], outputs: stackOutputs.values, secretOutputs: stackOutputs.secret, invokes, warnings };
 }
 
-function describeRegistration(req: any, urn: string): DeclaredResource {
+/** The stack's cloud as `batch-entra:cloud` names it; an unknown name is left to the program's validation. */
+function cloudOf(config: Record<string, string>): CloudName {
+    const value = config["batch-entra:cloud"]?.trim().toLowerCase();
+    return value !== undefined && value in CLOUDS ? (value as CloudName) : "public";
+}
+
+/**
+ * The SDK captures a full, source-mapped stack for every resource (its source position, which the engine shows in
+ * diagnostics) and for every promise it tracks; under mocks nothing reads them, and they were 42 % of a large
+ * stack's plan. For the run, stacks are not captured: errors keep their message, which is all the plan prints.
+ * Returns the function that puts both back.
+ */
+function withoutStackCapture(): () => void {
+    const resourceClass = pulumi.Resource as unknown as { callsites: () => unknown[] };
+    const callsites = resourceClass.callsites;
+    const limit = Error.stackTraceLimit;
+    resourceClass.callsites = () => [];
+    Error.stackTraceLimit = 0;
+    return () => {
+        resourceClass.callsites = callsites;
+        Error.stackTraceLimit = limit;
+    };
+}
+
+/** Prefix the SDK puts on `pulumi.log.warn` messages when no engine is attached, as under mocks. */
+const RUNTIME_WARNING = "warning: [runtime] ";
+
+/**
+ * Under mocks there is no engine to receive `pulumi.log.warn`, so the SDK writes the message to `console.warn`.
+ * The run collects those messages instead, for the plan to print, render and count; anything else passes through.
+ * Returns the function that puts `console.warn` back.
+ */
+function captureRuntimeWarnings(into: string[]): () => void {
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(RUNTIME_WARNING)) {
+            into.push(text.slice(RUNTIME_WARNING.length));
+        } else {
+            original(...args);
+        }
+    };
+    return () => {
+        console.warn = original;
+    };
+}
+
+function describeRegistration(req: any, urn: string, project: string, stack: string): DeclaredResource {
     const raw = req.getObject()?.toJavaScript() ?? {};
     const secretPaths: string[] = [];
     const inputs = unwrapSecrets(raw, "", secretPaths);
@@ -149,6 +210,7 @@ function describeRegistration(req: any, urn: string): DeclaredResource {
         name: req.getName(),
         custom: req.getCustom(),
         parent: req.getParent() || undefined,
+        provider: req.getCustom() ? req.getProvider() || defaultProvider(req.getType(), project, stack) : undefined,
         inputs,
         secretPaths,
         dependencies: [...dependencies],
@@ -162,6 +224,11 @@ function describeRegistration(req: any, urn: string): DeclaredResource {
             importId: req.getImportid() || undefined,
         },
     };
+}
+
+/** The URN of the default provider Pulumi would use for a resource type's package. */
+function defaultProvider(type: string, project: string, stack: string): string {
+    return `urn:pulumi:${stack}::${project}::pulumi:providers:${type.split(":")[0]}::default`;
 }
 
 function isSecretWrapper(value: any): boolean {

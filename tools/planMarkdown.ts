@@ -1,6 +1,8 @@
-import { PlanDiff, changeMarker, replacementSummary } from "./planDiff";
-import { Plan, cloudResources } from "./planModel";
+import { ConfigProblem } from "../config/problems";
+import { PlanDiff, ResourceChange, changeMarker, formatValue, summaryLines } from "./planDiff";
+import { Plan, PlanResource, cloudResources } from "./planModel";
 import { PolicyViolation } from "./policyRunner";
+import { providersWithRules } from "./replacementRules";
 
 export interface PlanMarkdownOptions {
     /** What the change does compared with the base branch's plan. */
@@ -23,9 +25,10 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
     const lines: string[] = [
         `### Offline plan of ${code(`${plan.project}/${plan.stack}`)}`,
         "",
-        "> Built under Pulumi's mock runtime, without cloud access: IDs, client IDs and timestamps are placeholders; secrets are masked.",
+        "> Made offline, under Pulumi's mock runtime and without cloud access: IDs, client IDs and timestamps are placeholders; " +
+            `secrets are masked. Replacements follow the providers' rules (${providersWithRules().join(", ")}) and each resource's replaceOnChanges.`,
         "",
-        `**${resources.length} resources** in ${components.length} components.`,
+        `**${resources.length} resources** in ${components.length} components: ${summaryLines(plan, options.diff).join(", ")}.`,
         "",
     ];
 
@@ -33,6 +36,9 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
         lines.push(...renderDiff(options.diff), "");
     }
     lines.push(...renderPolicies(options.policyFindings), "");
+    if (plan.warnings.length > 0) {
+        lines.push(...renderWarnings(plan.warnings), "");
+    }
 
     const counts = new Map<string, number>();
     resources.forEach((resource) => counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1));
@@ -41,8 +47,10 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
         lines.push(`| ${code(type)} | ${count} |`);
     }
 
-    lines.push("", "<details><summary>Resources and their inputs</summary>", "");
-    for (const resource of resources) {
+    // A first plan shows every resource's inputs; a diff only the changed ones, so the summary stays short.
+    const shown: PlanResource[] = options.diff ? [...options.diff.added, ...options.diff.changed.map((change) => change.after)].filter((resource) => resource.custom) : resources;
+    lines.push("", `<details><summary>${options.diff ? "Inputs of the added and changed resources" : "Resources and their inputs"}</summary>`, "");
+    for (const resource of shown) {
         lines.push(`${code(resource.name)} ${code(resource.type)}`, "", fenced(JSON.stringify(resource.inputs, null, 2)), "");
     }
     lines.push("</details>", "", "| Output | Value |", "| --- | --- |");
@@ -53,27 +61,50 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
 }
 
 function renderDiff(diff: PlanDiff): string[] {
-    const lines = [
-        `#### Compared with the base branch`,
-        "",
-        `${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove, ${diff.unchanged} unchanged${replacementSummary(diff)}.`,
-    ];
+    const lines = [`#### Compared with the base branch`, ""];
     if (diff.added.length + diff.changed.length + diff.removed.length === 0) {
-        return lines;
+        return [...lines, "No resource changes."];
     }
-    lines.push("", "| | Resource | Type | Changed |", "| --- | --- | --- | --- |");
-    for (const resource of diff.added) {
-        lines.push(`| + | ${code(resource.name)} | ${code(resource.type)} | |`);
-    }
-    for (const change of diff.changed) {
-        const what = [...change.changedInputs.map(code), ...change.changedOptions.map((option) => `option ${code(option)}`)];
+    lines.push("| | Resource | Type | Changed |", "| --- | --- | --- | --- |");
+    // Changes to existing resources first: replacements and updates are what a reviewer must weigh.
+    const ordered = [...diff.changed].sort((a, b) => b.replacingPaths.length - a.replacingPaths.length);
+    for (const change of ordered) {
         const { symbol, note } = changeMarker(change);
-        lines.push(`| ${symbol} | ${code(change.name)} | ${code(change.type)} | ${what.join(", ")}${note} |`);
+        lines.push(`| ${symbol} | ${code(change.name)} | ${code(change.type)} | ${describeChange(change)}${note} |`);
     }
     for (const resource of diff.removed) {
         lines.push(`| - | ${code(resource.name)} | ${code(resource.type)} | |`);
     }
+    for (const resource of diff.added) {
+        lines.push(`| + | ${code(resource.name)} | ${code(resource.type)} | |`);
+    }
     return lines;
+}
+
+/** `path: old => new` per changed path, and the options that changed. */
+function describeChange(change: ResourceChange): string {
+    const paths = change.paths.map(
+        (path) => `${code(path.path)}: ${code(`${formatValue(path.before)} => ${formatValue(path.after)}`)}${path.replaces ? " (forces replacement)" : ""}`,
+    );
+    return [...paths, ...change.changedOptions.map((option) => `option ${code(option)}`)].join("<br>");
+}
+
+function renderWarnings(warnings: readonly string[]): string[] {
+    return [`#### Warnings (${warnings.length})`, "", "They do not stop the plan; each says how to fix it.", "", ...warnings.map((warning) => `- ${escapeCell(warning)}`)];
+}
+
+/** The Markdown an invalid configuration produces, so a job summary says why there is no plan. */
+export function renderConfigProblemsMarkdown(project: string, stack: string, problems: readonly ConfigProblem[]): string {
+    const lines = [
+        `### Offline plan of ${code(`${project}/${stack}`)}: invalid configuration`,
+        "",
+        `The stack configuration has ${problems.length} problem(s); nothing was declared.`,
+        "",
+        "| Key | Problem | For example |",
+        "| --- | --- | --- |",
+        ...problems.map((problem) => `| ${code(problem.key)} | ${escapeCell(problem.problem)} | ${code(problem.example)} |`),
+    ];
+    return `${lines.join("\n")}\n`;
 }
 
 function renderPolicies(findings: readonly PolicyViolation[] | undefined): string[] {
@@ -89,13 +120,13 @@ function renderPolicies(findings: readonly PolicyViolation[] | undefined): strin
         "",
         `${findings.length} violation(s), ${mandatory} mandatory.`,
         "",
-        "| Level | Policy | Resource | Message |",
-        "| --- | --- | --- | --- |",
+        "| Level | Policy | Resource | Message | Remediation |",
+        "| --- | --- | --- | --- | --- |",
     ];
     for (const finding of findings) {
         lines.push(
             `| ${escapeCell(finding.enforcement)} | ${code(finding.policy)} | ${finding.resourceName ? code(finding.resourceName) : "(stack)"} | ` +
-                `${escapeCell(finding.message)} |`,
+                `${escapeCell(finding.message)} | ${escapeCell(finding.remediation ?? "")} |`,
         );
     }
     return lines;

@@ -2,18 +2,11 @@ import { DeclaredResource, OfflineRun } from "./offlineRuntime";
 
 export const SECRET_MASK = "[secret]";
 
-/** One resource in a plan: what `pulumi up` would be asked to create, with secrets already masked. */
-export interface PlanResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly custom: boolean;
-    readonly parent?: string;
-    readonly inputs: Record<string, unknown>;
-    /** URNs of the resources this one waits for. */
-    readonly dependsOn: readonly string[];
-    readonly options: DeclaredResource["options"];
-}
+/**
+ * One resource in a plan: the record the offline runtime declares, with secrets already masked in its inputs.
+ * The runtime, the plan, its JSON and the diff all use this one shape.
+ */
+export type PlanResource = DeclaredResource;
 
 /** A plan as data: printed by the plan command, written as JSON for review tools. Holds no secret value. */
 export interface Plan {
@@ -22,19 +15,15 @@ export interface Plan {
     readonly resources: readonly PlanResource[];
     readonly outputs: Record<string, unknown>;
     readonly secretOutputs: readonly string[];
+    /** Warnings the program logged (configuration warnings among them); they never stop a plan. */
+    readonly warnings: readonly string[];
 }
 
 export function buildPlan(run: OfflineRun, project: string, stack: string): Plan {
     const secretValues = collectSecretValues(run);
     const resources = run.resources.map((resource) => ({
-        urn: resource.urn,
-        type: resource.type,
-        name: resource.name,
-        custom: resource.custom,
-        parent: resource.parent,
+        ...resource,
         inputs: redact(maskPaths(resource.inputs, resource.secretPaths), secretValues) as Record<string, unknown>,
-        dependsOn: resource.dependencies,
-        options: resource.options,
     }));
     const outputs = Object.fromEntries(
         Object.entries(run.outputs).map(([key, value]) => [
@@ -42,7 +31,7 @@ export function buildPlan(run: OfflineRun, project: string, stack: string): Plan
             run.secretOutputs.includes(key) ? SECRET_MASK : redact(value, secretValues),
         ]),
     );
-    return { project, stack, resources, outputs, secretOutputs: run.secretOutputs };
+    return { project, stack, resources, outputs, secretOutputs: run.secretOutputs, warnings: run.warnings };
 }
 
 /**

@@ -20,7 +20,7 @@ export const ENCRYPTED_PLACEHOLDER = "[encrypted value: only `pulumi up` can dec
  */
 export function loadStackConfig(projectDir: string, stack: string, stackFile?: string): StackConfig {
     const projectFile = path.join(projectDir, "Pulumi.yaml");
-    const projectDoc = yaml.load(fs.readFileSync(projectFile, "utf8")) as Record<string, any>;
+    const projectDoc = readYaml(projectFile) as Record<string, any>;
     const project = String(projectDoc.name);
     const config: Record<string, string> = {};
     const encryptedKeys: string[] = [];
@@ -38,7 +38,7 @@ export function loadStackConfig(projectDir: string, stack: string, stackFile?: s
     if (!fs.existsSync(file)) {
         throw new Error(`No stack file ${file}. Stacks in this project: ${listStacks(projectDir).join(", ") || "none"}.`);
     }
-    const stackDoc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, any>;
+    const stackDoc = (readYaml(file) ?? {}) as Record<string, any>;
     for (const [key, value] of Object.entries<any>(stackDoc.config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;
         if (value !== null && typeof value === "object" && "secure" in value) {
@@ -49,6 +49,18 @@ export function loadStackConfig(projectDir: string, stack: string, stackFile?: s
         }
     }
     return { project, stack, config, encryptedKeys };
+}
+
+/** Parses a YAML file; a syntax error names the file, line and column. */
+function readYaml(file: string): unknown {
+    try {
+        return yaml.load(fs.readFileSync(file, "utf8"), { filename: file });
+    } catch (error) {
+        if (error instanceof yaml.YAMLException) {
+            throw new Error(`${file} is not valid YAML: ${error.message}`);
+        }
+        throw error;
+    }
 }
 
 export function listStacks(projectDir: string): string[] {
