@@ -6,6 +6,8 @@ import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
 import { declareClientCredentials } from "./components/clientCredentials";
 import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
+import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
+import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./components/nodeIdentity";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
@@ -31,6 +33,8 @@ export = async () => {
         pulumi.log.warn(describeConfigWarning(warning));
     }
 
+    await checkPoolNetworks(settings);
+
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
@@ -42,7 +46,9 @@ export = async () => {
         allowedAuthenticationModes: accountSettings.allowedAuthenticationModes,
         publicNetworkAccess: accountSettings.publicNetworkAccess,
         allowedIpRanges: accountSettings.allowedIpRanges,
+        allowedNodeManagementIpRanges: settings.privateNetworking.nodeManagementIpRanges,
         autoStorageAccountId: accountSettings.autoStorageAccountId,
+        autoStorageNodeIdentityId: poolNodeIdentityId(settings, subscriptionId),
         tags: settings.tags,
         subscriptionId,
     });
@@ -117,7 +123,9 @@ export = async () => {
         grants,
     });
 
-    const pools = declarePools(settings, batchAccount, subscriptionId, pipeline);
+    const privateNetwork = declarePrivateNetwork(settings, batchAccount);
+    const { outputs: pools, vaultId, components } = declarePools(settings, batchAccount, subscriptionId, pipeline, privateNetwork);
+    declareOperations(settings, { batchAccountId: batchAccount.id, vaultId, lockedContents: [batchRbac, ...privateNetwork.components, ...components] });
 
     return {
         cloud: cloud.name,
@@ -182,10 +190,11 @@ function declarePools(
     batchAccount: BatchAccount,
     subscriptionId: pulumi.Output<string>,
     pipeline: PipelineIdentity | undefined,
-): Record<string, unknown> {
+    privateNetwork: PrivateNetwork,
+): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string>; components: pulumi.Resource[] } {
     const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName } = settings.pools;
     if (pools.length === 0) {
-        return {};
+        return { outputs: {}, components: [] };
     }
     const classicProvider = certificateProvider("azure-certificates", subscriptionId, settings.cloud.azureNativeEnvironment);
     const vault = new PoolIdentityVault(
@@ -205,9 +214,18 @@ function declarePools(
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
             tags: settings.tags,
+            // A private account makes a private vault: nodes and the deployer reach both through private endpoints.
+            publicNetworkAccess: settings.privateNetworking.endpointSubnet ? settings.batchAccount.publicNetworkAccess : undefined,
+            privateEndpoint: privateNetwork.vaultEndpoint,
         },
         { providers: [classicProvider] },
     );
+    const { autoStorageAccountId } = settings.batchAccount;
+    // Nodes that use the identity for auto-storage must not boot before it may read there.
+    const nodeIdentityAccess =
+        autoStorageAccountId !== undefined && pools.some((pool) => pool.nodeIdentity)
+            ? [new NodeIdentityAutoStorage("pool-node-identity", { storageAccountId: autoStorageAccountId, principalId: vault.identityPrincipalId, subscriptionId })]
+            : [];
     const declared = pools.map(
         (pool) =>
             new CertificateRotatingPool(`pool-${pool.name}`, {
@@ -218,7 +236,7 @@ function declarePools(
                 vmSize: pool.vmSize,
                 image: pool.image,
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: vault.identityAccess,
+                vaultAccess: [...vault.identityAccess, ...(pool.nodeIdentity ? nodeIdentityAccess : [])],
                 certificates: pool.certificates.map((cert) => ({
                     secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)!,
                     resource: ownEntry(vault.createdCertificates, cert.name),
@@ -226,9 +244,11 @@ function declarePools(
                 pollingIntervalSeconds: pool.pollingIntervalSeconds,
                 certificateStoreLocation: pool.certificateStoreLocation,
                 scale: pool.scale,
+                network: privateNetwork.poolNetwork(pool),
+                networkReady: privateNetwork.nodeManagementReady,
             }),
     );
-    return {
+    const outputs = {
         poolIdentityClientId: vault.identityClientId,
         poolIdentityPrincipalId: vault.identityPrincipalId,
         poolIdentityId: vault.identityId,
@@ -236,4 +256,5 @@ function declarePools(
         certificateSecretUrls: vault.certificateSecretUrls,
         poolIds: Object.fromEntries(declared.map((pool, index) => [pools[index].name, pool.poolId])),
     };
+    return { outputs, vaultId: vault.vault.id, components: [vault, ...nodeIdentityAccess, ...declared] };
 }

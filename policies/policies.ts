@@ -10,6 +10,7 @@ import {
 import { clientSecretDelivered, keyVaultSecretExpiry } from "./clientCredentials";
 import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "./keyVault";
 import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "./pools";
+import { batchAccountPrivateNodeManagement, batchPoolPublicIpsPrivateAccount, diagnosticSettingsPresent } from "./privateNetworking";
 import {
     customRoleNoRbacWrites,
     customRoleNoWildcardActions,
@@ -39,6 +40,7 @@ export const policies: Policies = [
     keyVaultRecoverable,
     batchPoolKeyVaultExtension,
     batchPoolExtensionIdentityAttached,
+    batchAccountPrivateNodeManagement,
     batchAccountPublicNetworkAccess,
     keyVaultPublicNetworkAccess,
     keyVaultRbacPermissionModel,
@@ -47,6 +49,8 @@ export const policies: Policies = [
     appRegistrationPublicClientFlows,
     appRegistrationImplicitGrant,
     roleAssignmentBroadBatchRole,
+    diagnosticSettingsPresent,
+    batchPoolPublicIpsPrivateAccount,
     keyVaultSecretExpiry,
     clientSecretDelivered,
 ];
