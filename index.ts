@@ -1,10 +1,10 @@
-import * as azureClassicProvider from "@pulumi/azure/provider";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
+import { certificateProvider } from "./components/azureClassicProvider";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
+import { declareClientCredentials } from "./components/clientCredentials";
 import { BatchRbac, BatchRbacArgs, RoleGrant } from "./components/batchRbac";
 import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
 import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./components/nodeIdentity";
@@ -12,8 +12,8 @@ import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PipelineIdentity } from "./components/pipelineIdentity";
 import { AssignedRoles } from "./components/assignedRoles";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
+import { generationalVaultName } from "./components/recoverableVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
-import { defaultKeyVaultName } from "./config/pools";
 import { ownEntry } from "./config/lookup";
 import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
@@ -99,7 +99,17 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
         redirectUris: settings.clientApp.redirectUris,
         allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
         grantAdminConsent: settings.clientApp.grantAdminConsent,
-        clientSecret: settings.clientApp.clientSecret,
+        clientSecret: settings.clientCredential.mode === "secret" ? settings.clientApp.clientSecret : undefined,
+    });
+    const clientCredentials = declareClientCredentials(settings.clientCredential, {
+        stack: settings,
+        clientApp,
+        resourceGroupName: batchAccount.resourceGroupName,
+        location: accountSettings.location,
+        subscriptionId,
+        azureEnvironment: cloud.azureNativeEnvironment,
+        certificateManager: settings.pools.certificateManager,
+        tags: settings.tags,
     });
 
     const grants: RoleGrant[] = [
@@ -141,28 +151,34 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
         batchAccountUrl: batchAccount.url,
         jobSubmitterRoleDefinitionId: batchRbac.jobSubmitterRoleDefinitionId,
         roleAssignments: batchRbac.assignments,
-        clientSecret: clientApp.clientSecret,
-        clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
-        clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
-        // The JSON `az ad sp create-for-rbac --sdk-auth` printed (seed 002), for tools that still take one.
-        sdkAuth: pulumi.secret({
-            clientId: clientApp.clientId,
-            clientSecret: clientApp.clientSecret,
-            subscriptionId,
-            tenantId,
-            activeDirectoryEndpointUrl: cloud.authorityHost,
-            resourceManagerEndpointUrl: cloud.resourceManager,
-            activeDirectoryGraphResourceId: cloud.graphEndpoint,
-            sqlManagementEndpointUrl: cloud.sqlManagement,
-            galleryEndpointUrl: cloud.gallery,
-            managementEndpointUrl: cloud.management,
-        }),
+        ...(clientApp.clientSecret
+            ? {
+                  clientSecret: clientApp.clientSecret,
+                  clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
+                  clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
+                  // The JSON `az ad sp create-for-rbac --sdk-auth` printed (seed 002), for tools that still take one.
+                  sdkAuth: pulumi.secret({
+                      clientId: clientApp.clientId,
+                      clientSecret: clientApp.clientSecret,
+                      subscriptionId,
+                      tenantId,
+                      activeDirectoryEndpointUrl: cloud.authorityHost,
+                      resourceManagerEndpointUrl: cloud.resourceManager,
+                      activeDirectoryGraphResourceId: cloud.graphEndpoint,
+                      sqlManagementEndpointUrl: cloud.sqlManagement,
+                      galleryEndpointUrl: cloud.gallery,
+                      managementEndpointUrl: cloud.management,
+                  }),
+              }
+            : {}),
+        ...clientCredentials,
         ...pools,
         // What the workflows' repository variables need (docs/run-from-ci.md); tenantId and subscriptionId are above.
         ...(pipeline ? { pipelinePreviewClientId: pipeline.previewClientId, pipelineDeployClientId: pipeline.deployClientId } : {}),
     };
 }
 
+/** Who creates and manages Key Vault certificates, in the pools' vault and the client-credential vault alike. */
 /**
  * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
  * certificates it observes. Declares nothing, and adds no output, when the `pools` list is empty.
@@ -174,26 +190,11 @@ function declarePools(
     pipeline: PipelineIdentity | undefined,
     privateNetwork: PrivateNetwork,
 ): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string>; components: pulumi.Resource[] } {
-    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, certificateManager } = settings.pools;
+    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName } = settings.pools;
     if (pools.length === 0) {
         return { outputs: {}, components: [] };
     }
-    // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
-    // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
-    // providers, so the deploying identity needs no subscription-wide write for it.
-    const certificateProvider = new azureClassicProvider.Provider("azure-certificates", {
-        subscriptionId,
-        environment: settings.cloud.azureNativeEnvironment,
-        resourceProviderRegistrations: "none",
-        features: {
-            keyVault: {
-                // The vault has purge protection: a destroyed certificate stays soft-deleted and is recovered
-                // (not recreated under a clashing name) when the stack declares it again.
-                purgeSoftDeletedCertificatesOnDestroy: false,
-                recoverSoftDeletedCertificates: true,
-            },
-        },
-    });
+    const classicProvider = certificateProvider("azure-certificates", subscriptionId, settings.cloud.azureNativeEnvironment);
     const vault = new PoolIdentityVault(
         "pool-vault",
         {
@@ -202,12 +203,12 @@ function declarePools(
             location: settings.batchAccount.location,
             identityResourceGroupName: identityResourceGroup,
             identityName,
-            vaultName: keyVaultName ?? defaultVaultName(settings, subscriptionId),
+            vaultName: keyVaultName ?? generationalVaultName("pool-vault", settings, subscriptionId),
             permissionModel,
             // A configured principal, the same whoever deploys: a grant that followed whoever runs `pulumi up` would
             // move at every change of deployer. From CI the deploy identity manages certificates too (the bootstrap
             // run creates them as a member of the configured group) and the preview identity reads them.
-            certificateManager,
+            certificateManager: settings.pools.certificateManager,
             certificateOfficers: pipeline ? [{ key: "pipeline-deploy", principalId: pipeline.deployServicePrincipalObjectId }] : [],
             certificateReaders: pipeline ? [{ key: "pipeline-preview", principalId: pipeline.previewServicePrincipalObjectId }] : [],
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
@@ -217,7 +218,7 @@ function declarePools(
             publicNetworkAccess: settings.privateNetworking.endpointSubnet ? settings.batchAccount.publicNetworkAccess : undefined,
             privateEndpoint: privateNetwork.vaultEndpoint,
         },
-        { providers: [certificateProvider] },
+        { providers: [classicProvider] },
     );
     const { autoStorageAccountId } = settings.batchAccount;
     // Nodes that use the identity for auto-storage must not boot before it may read there.
@@ -259,12 +260,3 @@ function declarePools(
     return { outputs, vaultId: vault.vault.id, components: [vault, ...nodeIdentityAccess, ...declared] };
 }
 
-/**
- * The derived vault name. It hashes in the time this stack first declared its vault (a `time.Static` kept in state),
- * so every run and every deployer of the stack get the same name, while a stack destroyed and created again gets a
- * new one: the destroyed vault keeps its name for 90 days under purge protection.
- */
-function defaultVaultName(settings: Settings, subscriptionId: pulumi.Output<string>): pulumi.Output<string> {
-    const generation = new time.Static("pool-vault-generation", {});
-    return pulumi.all([subscriptionId, generation.rfc3339]).apply(([id, created]) => defaultKeyVaultName(settings, id, created));
-}

@@ -44,11 +44,12 @@ export interface BatchClientAppArgs {
      */
     grantAdminConsent?: boolean;
     /**
-     * Required. Client secret lifetime and overlap. A rotation issues a new secret `lifetimeDays - overlapDays`
-     * days after the current one; the outgoing secret stays valid for the remaining `overlapDays`.
+     * Optional. Client secret lifetime and overlap. A rotation issues a new secret `lifetimeDays - overlapDays`
+     * days after the current one; the outgoing secret stays valid for the remaining `overlapDays`. Default: no
+     * secret (clients sign in with a certificate, a federated credential or a managed identity).
      * See https://learn.microsoft.com/azure/batch/batch-aad-auth#request-a-secret-for-your-application
      */
-    clientSecret: { lifetimeDays: number; overlapDays: number };
+    clientSecret?: { lifetimeDays: number; overlapDays: number };
     /** Optional. The Batch API's application ID; only tests and private clouds change it. */
     batchApiAppId?: string;
 }
@@ -65,11 +66,11 @@ export class BatchClientApp extends pulumi.ComponentResource {
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
     /** The scope ID of `user_impersonation`, resolved from the Batch API's service principal in this tenant. */
     public readonly userImpersonationScopeId: pulumi.Output<string>;
-    /** The current client secret, as a Pulumi secret. */
-    public readonly clientSecret: pulumi.Output<string>;
-    public readonly clientSecretExpiresAt: pulumi.Output<string>;
+    /** The current client secret, as a Pulumi secret; absent when the app has no secret. */
+    public readonly clientSecret?: pulumi.Output<string>;
+    public readonly clientSecretExpiresAt?: pulumi.Output<string>;
     /** When the next `pulumi up` (with refresh) issues a new secret. */
-    public readonly clientSecretRotatesAt: pulumi.Output<string>;
+    public readonly clientSecretRotatesAt?: pulumi.Output<string>;
 
     constructor(name: string, args: BatchClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:app:BatchClientApp", name, {}, opts);
@@ -143,36 +144,38 @@ export class BatchClientApp extends pulumi.ComponentResource {
             );
         }
 
-        const { lifetimeDays, overlapDays } = args.clientSecret;
-        // The rotation timestamp lives in state, so the same state always yields the same secret inputs; the clock
-        // is consulted only by the time provider when it refreshes (Pulumi.yaml sets `refresh: always`).
-        const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: lifetimeDays - overlapDays }, { parent: this });
-        const issuedAt = rotation.rfc3339;
-        const expiresAt = issuedAt.apply((issued) => addDays(issued, lifetimeDays));
+        if (args.clientSecret) {
+            const { lifetimeDays, overlapDays } = args.clientSecret;
+            // The rotation timestamp lives in state, so the same state always yields the same secret inputs; the clock
+            // is consulted only by the time provider when it refreshes (Pulumi.yaml sets `refresh: always`).
+            const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: lifetimeDays - overlapDays }, { parent: this });
+            const issuedAt = rotation.rfc3339;
+            const expiresAt = issuedAt.apply((issued) => addDays(issued, lifetimeDays));
 
-        const password = new azuread.ApplicationPassword(
-            `${name}-secret`,
-            {
-                applicationId: this.application.id,
-                displayName: pulumi.interpolate`batch-entra rotation of ${issuedAt}`,
-                endDate: expiresAt,
-                rotateWhenChanged: { rotation: rotation.id },
-            },
-            {
-                parent: this,
-                additionalSecretOutputs: ["value"],
-                // A rotation replaces this resource: the successor is created first, and the outgoing secret is
-                // left in Entra ID (not deleted) so clients holding it keep working until it expires `overlapDays`
-                // later. Deleting the application removes every secret it still has.
-                retainOnDelete: true,
-            },
-        );
+            const password = new azuread.ApplicationPassword(
+                `${name}-secret`,
+                {
+                    applicationId: this.application.id,
+                    displayName: pulumi.interpolate`batch-entra rotation of ${issuedAt}`,
+                    endDate: expiresAt,
+                    rotateWhenChanged: { rotation: rotation.id },
+                },
+                {
+                    parent: this,
+                    additionalSecretOutputs: ["value"],
+                    // A rotation replaces this resource: the successor is created first, and the outgoing secret is
+                    // left in Entra ID (not deleted) so clients holding it keep working until it expires `overlapDays`
+                    // later. Deleting the application removes every secret it still has.
+                    retainOnDelete: true,
+                },
+            );
+            this.clientSecret = pulumi.secret(password.value);
+            this.clientSecretExpiresAt = expiresAt;
+            this.clientSecretRotatesAt = rotation.rotationRfc3339;
+        }
 
         this.clientId = this.application.clientId;
         this.servicePrincipalObjectId = this.servicePrincipal.objectId;
-        this.clientSecret = pulumi.secret(password.value);
-        this.clientSecretExpiresAt = expiresAt;
-        this.clientSecretRotatesAt = rotation.rotationRfc3339;
 
         this.registerOutputs({
             clientId: this.clientId,

@@ -5,6 +5,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../config/naming";
 import { GrantPropagationWait } from "./grantPropagationWait";
+import { recoverableVaultProperties } from "./recoverableVault";
 import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "./privateNetworking";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
@@ -145,21 +146,8 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 vaultName: args.vaultName,
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                properties: {
-                    tenantId: client.tenantId,
-                    sku: { family: "A", name: "standard" },
-                    enableRbacAuthorization: permissionModel === "rbac",
-                    enableSoftDelete: true,
-                    softDeleteRetentionInDays: 90,
-                    // Irreversible by design: nobody, including this program, can purge a certificate pools depend on.
-                    enablePurgeProtection: true,
-                    // Nodes reach certificates through the Key Vault extension and their own identity, never through
-                    // the VM platform's deployment channels.
-                    enabledForDeployment: false,
-                    enabledForTemplateDeployment: false,
-                    enabledForDiskEncryption: false,
-                    publicNetworkAccess: args.publicNetworkAccess,
-                },
+                // Nodes reach certificates through the Key Vault extension and their own identity.
+                properties: { ...recoverableVaultProperties(client.tenantId, permissionModel === "rbac"), publicNetworkAccess: args.publicNetworkAccess },
                 tags: { ...args.tags },
             },
             // Access policies are separate AccessPolicy resources; the pulumi-azure-native docs warn that mixing them

@@ -13,6 +13,10 @@ const EVERY_FEATURE = {
     ...PIPELINE_CONFIG,
     pipelineEnvironments: ["dev", "prod"],
     jobSubmitterAllowsAutopool: true,
+    clientSecretKeyVault: true,
+    clientCredentialReaders: [{ principalId: "34343434-5656-4787-8989-101010101010", principalType: "ServicePrincipal" }],
+    workloadIdentities: [{ name: "aks-jobs", issuer: "https://oidc.prod-aks.azure.com/tenant/issuer/", subject: "system:serviceaccount:batch:submitter" }],
+    expiryAlertEmails: ["platform-team@contoso.com"],
     autoStorageAccountId: `${GROUP}/providers/Microsoft.Storage/storageAccounts/stbatchdev`,
     appExtraScopes: [{ scope: `${GROUP}/providers/Microsoft.MachineLearningServices/workspaces/mlw-dev`, role: "AzureMLDataScientist" }],
     roleAssignments: [

@@ -158,8 +158,14 @@ export const FAKE_STATE: Record<string, StateFactory> = {
             resourceManagerId: `${inputs.keyVaultId}/certificates/${certificateName}/versions/${version}`,
             resourceManagerVersionlessId: `${inputs.keyVaultId}/certificates/${certificateName}`,
             thumbprint: fakeGuid(`${name}/thumbprint`).replace(/-/g, "").toUpperCase().slice(0, 40),
+            // The public certificate only (hex DER), as the provider reads it; never a private key.
+            certificateData: `3082${createHash("sha256").update(`${name}/der`).digest("hex")}`,
+            certificateAttributes: [{ enabled: true, notBefore: FAKE_NOW, expires: fakeCertificateExpiry(inputs), recoveryLevel: "Recoverable" }],
         };
     },
+    "azure-native:keyvault:Secret": namedArmResource((inputs) => `Microsoft.KeyVault/vaults/${inputs.vaultName ?? "vault"}/secrets`, "secretName"),
+    "azure-native:eventgrid:SystemTopic": namedArmResource(() => "Microsoft.EventGrid/systemTopics", "systemTopicName"),
+    "azure-native:monitor:ActionGroup": namedArmResource(() => "Microsoft.Insights/actionGroups", "actionGroupName"),
     "azure-native:network:PrivateEndpoint": namedArmResource(() => "Microsoft.Network/privateEndpoints", "privateEndpointName"),
     "azure-native:network:PrivateDnsZoneGroup": namedArmResource(
         (inputs) => `Microsoft.Network/privateEndpoints/${inputs.privateEndpointName ?? "endpoint"}/privateDnsZoneGroups`,
@@ -234,6 +240,12 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs, world: FakeWorld) => 
         appRoleIds: {},
     }),
 };
+
+/** A self-issued certificate's expiry: FAKE_NOW plus the policy's validity in months (30-day months). */
+function fakeCertificateExpiry(inputs: Inputs): string {
+    const months = inputs.certificatePolicy?.x509CertificateProperties?.validityInMonths ?? 12;
+    return new Date(Date.parse(FAKE_NOW) + months * 30 * DAY_MS).toISOString().replace(".000Z", "Z");
+}
 
 function fakeMicrosoftGraph(): Inputs {
     return {
