@@ -9,6 +9,7 @@ import {
     environmentSubject,
     pullRequestSubject,
 } from "../config/pipeline";
+import { aliasFormerType } from "./typeToken";
 
 /** Built-in Azure roles the pipeline identities hold. Source: "Azure built-in roles" (learn.microsoft.com). */
 export const PIPELINE_ROLES = {
@@ -102,7 +103,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
     constructor(name: string, args: PipelineIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is declared: a privileged role here would let the pipeline grant itself anything.
         args.assignableRoleDefinitionIds.filter((id): id is string => typeof id === "string").forEach(assertAssignable);
-        super("batch-entra:pipeline:PipelineIdentity", name, {}, opts);
+        super("batch-entra:index:PipelineIdentity", name, {}, aliasFormerType(opts, "batch-entra:pipeline:PipelineIdentity"));
 
         const conditionRoles = pulumi
             .all(args.assignableRoleDefinitionIds.map((id) => pulumi.output(id).apply(assertAssignable)))

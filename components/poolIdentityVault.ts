@@ -5,6 +5,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { stableGuid } from "../config/naming";
+import { aliasFormerType } from "./typeToken";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -110,7 +111,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
     public readonly keyVaultUri: pulumi.Output<string>;
 
     constructor(name: string, args: PoolIdentityVaultArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:pools:PoolIdentityVault", name, {}, opts);
+        super("batch-entra:index:PoolIdentityVault", name, {}, aliasFormerType(opts, "batch-entra:pools:PoolIdentityVault"));
 
         const permissionModel = args.permissionModel ?? "rbac";
         const client = authorization.getClientConfigOutput({ parent: this });

@@ -102,7 +102,7 @@ describe("the offline plan command", () => {
     test("prints the components, resources and a summary for the example stack", async () => {
         const { code, text } = await capturePlanOutput([]);
         expect(code).toBe(0);
-        expect(text).toMatch(/\+- batch-entra:app:BatchClientApp {2}batch-client/);
+        expect(text).toMatch(/\+- batch-entra:index:BatchClientApp {2}batch-client/);
         expect(text).toMatch(/\+ azuread:index\/application:Application {2}batch-client-app/);
         expect(text).toMatch(/Resources: \d+ to create/);
     });
