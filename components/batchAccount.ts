@@ -4,6 +4,21 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../config/naming";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, roleDefinitionResourceId } from "../config/roles";
+import { aliasFormerType } from "./typeToken";
+
+/** Data-plane authentication modes of a Batch account. */
+export const AuthenticationMode = { AAD: "AAD", SharedKey: "SharedKey", TaskAuthenticationToken: "TaskAuthenticationToken" } as const;
+export type AuthenticationMode = (typeof AuthenticationMode)[keyof typeof AuthenticationMode];
+
+/** Whether the account endpoint is reachable from public networks. */
+export const PublicNetworkAccess = { Enabled: "Enabled", Disabled: "Disabled" } as const;
+export type PublicNetworkAccess = (typeof PublicNetworkAccess)[keyof typeof PublicNetworkAccess];
+
+/** The account's resource group, by name; `existing` groups are looked up instead of created. */
+export interface ResourceGroupReference {
+    name: string;
+    existing?: boolean;
+}
 
 export interface BatchAccountArgs {
     /** Required. Azure region by programmatic name, e.g. `westeurope`; it is part of the account URL. */
@@ -12,7 +27,7 @@ export interface BatchAccountArgs {
      * Required. The resource group: created by this component unless `existing` is true, in which case it is
      * only looked up (and fails the preview if it does not exist). Default for `existing`: false.
      */
-    resourceGroup: { name: string; existing?: boolean };
+    resourceGroup: ResourceGroupReference;
     /**
      * Required. The account name: 3 to 24 lowercase letters and digits, unique per region (it is a DNS label).
      * See https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftbatch
@@ -23,24 +38,24 @@ export interface BatchAccountArgs {
      * role assignments decide what it may do; shared keys would bypass them.
      * See https://learn.microsoft.com/azure/batch/security-best-practices#batch-account-authentication
      */
-    allowedAuthenticationModes?: readonly ("AAD" | "SharedKey" | "TaskAuthenticationToken")[];
+    allowedAuthenticationModes?: AuthenticationMode[];
     /**
      * Optional. `Enabled` (default) or `Disabled` (private endpoints only; PrivateEndpointWithDns creates them).
      * See https://learn.microsoft.com/azure/batch/public-network-access
      */
-    publicNetworkAccess?: "Enabled" | "Disabled";
+    publicNetworkAccess?: PublicNetworkAccess;
     /**
      * Optional. IPv4 addresses or CIDR ranges allowed to reach the account endpoint; all others are denied. Default:
      * none, which leaves the endpoint open to every address (authentication still applies).
      * See https://learn.microsoft.com/azure/batch/public-network-access#access-from-selected-public-networks
      */
-    allowedIpRanges?: readonly string[];
+    allowedIpRanges?: string[];
     /**
      * Optional. IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint (where nodes talk to the
      * service); all others are denied. Default: none, which leaves it open to every address.
      * See https://learn.microsoft.com/azure/batch/public-network-access#access-from-selected-public-networks
      */
-    allowedNodeManagementIpRanges?: readonly string[];
+    allowedNodeManagementIpRanges?: string[];
     /**
      * Optional. Resource ID of a storage account to link as auto-storage. Batch then reaches it with the account's
      * system-assigned identity (no storage keys), which this component grants Storage Blob Data Contributor on it.
@@ -75,7 +90,7 @@ export class BatchAccount extends pulumi.ComponentResource {
     public readonly location: pulumi.Output<string>;
 
     constructor(name: string, args: BatchAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:batch:BatchAccount", name, {}, opts);
+        super("batch-entra:index:BatchAccount", name, {}, aliasFormerType(opts, "batch-entra:batch:BatchAccount"));
 
         const tags = { ...(args.tags ?? {}) };
         if (args.resourceGroup.existing) {

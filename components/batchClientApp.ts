@@ -2,8 +2,26 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { AZURE_BATCH_API_APP_ID, BATCH_USER_IMPERSONATION } from "../config/clouds";
+import { aliasFormerType } from "./typeToken";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Who can sign in to the app registration. See https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation */
+export const SignInAudience = { AzureADMyOrg: "AzureADMyOrg", AzureADMultipleOrgs: "AzureADMultipleOrgs" } as const;
+export type SignInAudience = (typeof SignInAudience)[keyof typeof SignInAudience];
+
+/** Redirect URIs per platform. See https://learn.microsoft.com/entra/identity-platform/reply-url */
+export interface RedirectUris {
+    web?: string[];
+    spa?: string[];
+    publicClient?: string[];
+}
+
+/** How long each client secret lives, and how long the outgoing one stays valid after a rotation. */
+export interface ClientSecretArgs {
+    lifetimeDays: number;
+    overlapDays: number;
+}
 
 export interface BatchClientAppArgs {
     /** Required. The app registration's display name, as it appears under App registrations. */
@@ -12,12 +30,12 @@ export interface BatchClientAppArgs {
      * Optional. Who can sign in: `AzureADMyOrg` (single tenant, the default) or `AzureADMultipleOrgs`.
      * See https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation
      */
-    signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
+    signInAudience?: SignInAudience;
     /**
      * Optional. Owners by object ID: users or service principals (Graph accepts no groups as application owners).
      * Default: none besides the deploying identity (see `addDeployerAsOwner`).
      */
-    owners?: pulumi.Input<readonly string[]>;
+    owners?: pulumi.Input<string[]>;
     /**
      * Optional. Also make the identity that runs `pulumi up` an owner, so it can keep managing the app. Default: true.
      * The batch-entra program turns this off and names every owner in `owners`: otherwise ownership would move
@@ -35,7 +53,7 @@ export interface BatchClientAppArgs {
      * Optional. Redirect URIs per platform for integrated (user) sign-in; none by default.
      * See https://learn.microsoft.com/entra/identity-platform/reply-url
      */
-    redirectUris?: { web?: readonly string[]; spa?: readonly string[]; publicClient?: readonly string[] };
+    redirectUris?: RedirectUris;
     /** Optional. Allow public-client flows such as device code. Default: false. */
     allowPublicClientFlows?: boolean;
     /**
@@ -49,7 +67,7 @@ export interface BatchClientAppArgs {
      * secret (clients sign in with a certificate, a federated credential or a managed identity).
      * See https://learn.microsoft.com/azure/batch/batch-aad-auth#request-a-secret-for-your-application
      */
-    clientSecret?: { lifetimeDays: number; overlapDays: number };
+    clientSecret?: ClientSecretArgs;
     /** Optional. The Batch API's application ID; only tests and private clouds change it. */
     batchApiAppId?: string;
 }
@@ -73,7 +91,7 @@ export class BatchClientApp extends pulumi.ComponentResource {
     public readonly clientSecretRotatesAt?: pulumi.Output<string>;
 
     constructor(name: string, args: BatchClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:app:BatchClientApp", name, {}, opts);
+        super("batch-entra:index:BatchClientApp", name, {}, aliasFormerType(opts, "batch-entra:app:BatchClientApp"));
 
         const deployer = azuread.getClientConfigOutput({ parent: this });
         // The scope GUID of user_impersonation is not published: read it from the Batch API's service principal,

@@ -12,6 +12,7 @@ import {
     builtInRole,
     roleDefinitionResourceId,
 } from "../config/roles";
+import { aliasFormerType } from "./typeToken";
 
 export type PrincipalType = "User" | "Group" | "ServicePrincipal";
 
@@ -120,7 +121,7 @@ export class BatchRbac extends pulumi.ComponentResource {
     private readonly grantByAssignmentName = new Map<string, RoleGrant>();
 
     constructor(name: string, args: BatchRbacArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:rbac:BatchRbac", name, {}, opts);
+        super("batch-entra:index:BatchRbac", name, {}, aliasFormerType(opts, "batch-entra:rbac:BatchRbac"));
 
         const subscriptionId = pulumi.output(args.subscriptionId);
         if ("create" in args.jobSubmitterRole) {

@@ -2,6 +2,7 @@ import * as batch from "@pulumi/azure-native/batch";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS } from "../config/clouds";
 import { PoolScale, PoolScaleSettings } from "./poolScale";
+import { aliasFormerType } from "./typeToken";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
 export const KEY_VAULT_EXTENSION_VERSION = "3.0";
@@ -78,7 +79,7 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
     public readonly poolName: pulumi.Output<string>;
 
     constructor(name: string, args: CertificateRotatingPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:pools:CertificateRotatingPool", name, {}, opts);
+        super("batch-entra:index:CertificateRotatingPool", name, {}, aliasFormerType(opts, "batch-entra:pools:CertificateRotatingPool"));
 
         const windows = args.image.osFamily === "windows";
         const storeLocation = args.certificateStoreLocation ?? (windows ? "LocalMachine" : "/var/lib/waagent/Microsoft.Azure.KeyVault");

@@ -9,6 +9,7 @@ import { shortHash, stableGuid } from "../config/naming";
 import { recoverableVaultProperties } from "./recoverableVault";
 import { GrantPropagationWait } from "./grantPropagationWait";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE } from "./poolIdentityVault";
+import { aliasFormerType } from "./typeToken";
 
 /** The one secret every rotated client secret becomes a version of; readers take its versionless URL. */
 export const CLIENT_SECRET_NAME = "batch-client-secret";
@@ -69,7 +70,7 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
     public readonly certificateExpiresAt?: pulumi.Output<string>;
 
     constructor(name: string, args: ClientCredentialVaultArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:app:ClientCredentialVault", name, {}, opts);
+        super("batch-entra:index:ClientCredentialVault", name, {}, aliasFormerType(opts, "batch-entra:app:ClientCredentialVault"));
         if (args.certificate && !args.certificateManager) {
             throw new pulumi.ResourceError("certificateManager is required with certificate: someone must be allowed to create it", this);
         }

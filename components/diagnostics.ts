@@ -1,5 +1,6 @@
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasFormerType } from "./typeToken";
 
 export interface DiagnosticTarget {
     /** Required. A short key for the resource, used in the child's name (`batch-account`, `pool-vault`). */
@@ -33,7 +34,7 @@ export class LogAnalyticsDiagnostics extends pulumi.ComponentResource {
     public readonly settings: monitor.DiagnosticSetting[];
 
     constructor(name: string, args: LogAnalyticsDiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:operations:LogAnalyticsDiagnostics", name, {}, opts);
+        super("batch-entra:index:LogAnalyticsDiagnostics", name, {}, aliasFormerType(opts, "batch-entra:operations:LogAnalyticsDiagnostics"));
         this.settings = args.targets.map(
             (target) =>
                 new monitor.DiagnosticSetting(

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../config/naming";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, roleDefinitionResourceId } from "../config/roles";
 import type { Settings } from "../config/settings";
+import { aliasFormerType } from "./typeToken";
 
 /**
  * The pools' user-assigned identity's ARM ID, when a pool sets `nodeIdentity: true`. It is derived from the
@@ -35,7 +36,7 @@ export class NodeIdentityAutoStorage extends pulumi.ComponentResource {
     public readonly assignment: authorization.RoleAssignment;
 
     constructor(name: string, args: NodeIdentityAutoStorageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:pools:NodeIdentityAutoStorage", name, {}, opts);
+        super("batch-entra:index:NodeIdentityAutoStorage", name, {}, aliasFormerType(opts, "batch-entra:pools:NodeIdentityAutoStorage"));
         const roleDefinitionId = pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, STORAGE_BLOB_DATA_CONTRIBUTOR.guid));
         this.assignment = new authorization.RoleAssignment(
             `${name}-blob-data`,

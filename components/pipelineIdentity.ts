@@ -11,6 +11,7 @@ import {
     environmentSubject,
     pullRequestSubject,
 } from "../config/pipeline";
+import { aliasFormerType } from "./typeToken";
 
 /** Built-in Azure roles the pipeline identities hold. Source: "Azure built-in roles" (learn.microsoft.com). */
 export const PIPELINE_ROLES = {
@@ -86,7 +87,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
         if (Array.isArray(args.assignableRoleDefinitionIds)) {
             args.assignableRoleDefinitionIds.filter((id): id is string => typeof id === "string").forEach(assertAssignable);
         }
-        super("batch-entra:pipeline:PipelineIdentity", name, {}, opts);
+        super("batch-entra:index:PipelineIdentity", name, {}, aliasFormerType(opts, "batch-entra:pipeline:PipelineIdentity"));
 
         const conditionRoles = pulumi
             .output(args.assignableRoleDefinitionIds)

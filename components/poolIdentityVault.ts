@@ -7,6 +7,7 @@ import { stableGuid } from "../config/naming";
 import { GrantPropagationWait } from "./grantPropagationWait";
 import { recoverableVaultProperties } from "./recoverableVault";
 import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "./privateNetworking";
+import { aliasFormerType } from "./typeToken";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -122,7 +123,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
     public readonly keyVaultUri: pulumi.Output<string>;
 
     constructor(name: string, args: PoolIdentityVaultArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:pools:PoolIdentityVault", name, {}, opts);
+        super("batch-entra:index:PoolIdentityVault", name, {}, aliasFormerType(opts, "batch-entra:pools:PoolIdentityVault"));
 
         const permissionModel = args.permissionModel ?? "rbac";
         const client = authorization.getClientConfigOutput({ parent: this });

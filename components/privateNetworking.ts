@@ -3,6 +3,7 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import { shortHash } from "../config/naming";
 import { ConfigProblem } from "../config/problems";
+import { aliasFormerType } from "./typeToken";
 
 export interface PrivateDnsZonesArgs {
     /** Required. Resource group that holds the zones (the stack's group). */
@@ -30,7 +31,7 @@ export class PrivateDnsZones extends pulumi.ComponentResource {
     public readonly links: Readonly<Record<string, pulumi.Resource[]>>;
 
     constructor(name: string, args: PrivateDnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:network:PrivateDnsZones", name, {}, opts);
+        super("batch-entra:index:PrivateDnsZones", name, {}, aliasFormerType(opts, "batch-entra:network:PrivateDnsZones"));
         const zoneIds: Record<string, pulumi.Output<string>> = {};
         const links: Record<string, pulumi.Resource[]> = {};
         for (const zoneName of [...new Set(args.zoneNames)]) {
@@ -102,7 +103,7 @@ export class PrivateEndpointWithDns extends pulumi.ComponentResource {
     public readonly endpointId: pulumi.Output<string>;
 
     constructor(name: string, args: PrivateEndpointWithDnsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:network:PrivateEndpointWithDns", name, {}, opts);
+        super("batch-entra:index:PrivateEndpointWithDns", name, {}, aliasFormerType(opts, "batch-entra:network:PrivateEndpointWithDns"));
         this.endpoint = new network.PrivateEndpoint(
             `${name}-endpoint`,
             {

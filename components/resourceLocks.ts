@@ -1,5 +1,6 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasFormerType } from "./typeToken";
 
 export interface LockTarget {
     /** Required. A short key for the resource, used in the child's name (`batch-account`, `pool-vault`). */
@@ -31,7 +32,7 @@ export class ResourceLocks extends pulumi.ComponentResource {
     public readonly locks: authorization.ManagementLockByScope[];
 
     constructor(name: string, args: ResourceLocksArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:operations:ResourceLocks", name, {}, opts);
+        super("batch-entra:index:ResourceLocks", name, {}, aliasFormerType(opts, "batch-entra:operations:ResourceLocks"));
         this.locks = args.targets.map(
             (target) =>
                 new authorization.ManagementLockByScope(

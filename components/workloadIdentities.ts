@@ -2,6 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { issuerProblem, subjectProblem } from "../config/clientCredential";
 import { FEDERATED_CREDENTIALS_PER_APP } from "../config/limits";
+import { aliasFormerType } from "./typeToken";
 
 export interface WorkloadIdentitiesArgs {
     /** Required. The client app, in the `/applications/{objectId}` form. */
@@ -18,7 +19,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     public readonly credentials: azuread.ApplicationFederatedIdentityCredential[];
 
     constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("batch-entra:app:WorkloadIdentities", name, {}, opts);
+        super("batch-entra:index:WorkloadIdentities", name, {}, aliasFormerType(opts, "batch-entra:app:WorkloadIdentities"));
         const problem = workloadIdentitiesProblem(args.identities);
         if (problem) {
             throw new pulumi.ResourceError(`identities: ${problem}`, this);

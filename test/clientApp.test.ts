@@ -86,7 +86,7 @@ describe("the Batch client app registration", () => {
 
     test("every child is parented to the component, whose type token is stable", async () => {
         const run = await runWith();
-        const component = findResource(run, "batch-entra:app:BatchClientApp", "batch-client");
+        const component = findResource(run, "batch-entra:index:BatchClientApp", "batch-client");
         for (const type of [APPLICATION, PASSWORD, ROTATION, "azuread:index/servicePrincipal:ServicePrincipal"]) {
             expect(resourcesOfType(run, type).every((resource) => resource.parent === component.urn)).toBe(true);
         }

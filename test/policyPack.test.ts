@@ -75,8 +75,8 @@ describe("the policy pack", () => {
         const root = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
         const pack = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "package.json"), "utf8"));
         expect(pack.version).toBe("0.1.0");
-        expect(pack.dependencies["@pulumi/policy"]).toBe(root.dependencies["@pulumi/policy"]);
-        expect(pack.dependencies["@pulumi/pulumi"]).toBe(root.dependencies["@pulumi/pulumi"]);
+        expect(pack.dependencies["@pulumi/policy"]).toBe(root.devDependencies["@pulumi/policy"]);
+        expect(pack.dependencies["@pulumi/pulumi"]).toBe(root.devDependencies["@pulumi/pulumi"]);
         expect(pack.devDependencies.typescript).toBe(root.devDependencies.typescript);
         const descriptor = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "policies", "PulumiPolicy.yaml"), "utf8")) as Record<string, string>;
         expect(descriptor.runtime).toBe("nodejs");

@@ -1,8 +1,9 @@
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess } from "child_process";
 import * as path from "path";
 import { policies } from "../policies/policies";
 import { PROJECT_DIR } from "./helpers";
 import { UNKNOWN } from "./policyHelpers";
+import { Empty, PROTO_DIR, Struct, grpc, startPlugin, unary } from "./pluginProcess";
 
 /*
  * Starts the pack the way the Pulumi CLI does for `--policy-pack policies` (the pulumi-analyzer-policy plugin
@@ -12,12 +13,8 @@ import { UNKNOWN } from "./policyHelpers";
  */
 
 const PACK_DIR = path.join(PROJECT_DIR, "policies");
-const protoDir = path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_pb"));
-const analyzerPb = require(path.join(protoDir, "analyzer_pb"));
-const analyzerGrpc = require(path.join(protoDir, "analyzer_grpc_pb"));
-const grpc = require(require.resolve("@grpc/grpc-js", { paths: [protoDir] }));
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [protoDir] }));
-const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [protoDir] }));
+const analyzerPb = require(path.join(PROTO_DIR, "analyzer_pb"));
+const analyzerGrpc = require(path.join(PROTO_DIR, "analyzer_grpc_pb"));
 
 const ENFORCEMENT = ["advisory", "mandatory", "disabled", "remediate"];
 
@@ -25,22 +22,9 @@ let pack: ChildProcess;
 let client: any;
 
 beforeAll(async () => {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
-    pack = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
-    const port = await new Promise<number>((resolve, reject) => {
-        let stdout = "";
-        let stderr = "";
-        pack.stdout?.on("data", (chunk) => {
-            stdout += chunk;
-            const match = /^(\d+)\s*$/m.exec(stdout);
-            if (match) {
-                resolve(Number(match[1]));
-            }
-        });
-        pack.stderr?.on("data", (chunk) => (stderr += chunk));
-        pack.on("exit", (code) => reject(new Error(`the policy pack exited with ${code}:\n${stderr}${stdout}`)));
-    });
-    client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const started = await startPlugin("@pulumi/pulumi/cmd/run-policy-pack", PACK_DIR, ["127.0.0.1:0", "."]);
+    pack = started.process;
+    client = new analyzerGrpc.AnalyzerClient(started.address, grpc.credentials.createInsecure());
 }, 60_000);
 
 afterAll(() => {
@@ -49,7 +33,7 @@ afterAll(() => {
 });
 
 function call<T>(method: string, request: unknown): Promise<T> {
-    return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+    return unary<T>(client, method, request);
 }
 
 async function analyze(type: string, name: string, properties: Record<string, unknown>): Promise<{ policy: string; enforcement: string; message: string }[]> {

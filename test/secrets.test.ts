@@ -128,7 +128,7 @@ describe("the offline plan command", () => {
     test("prints the components, resources and a summary for the example stack", async () => {
         const { code, text } = await capturePlanOutput([]);
         expect(code).toBe(0);
-        expect(text).toMatch(/^ \+ {3}├─ batch-entra:app:BatchClientApp +batch-client +create$/m);
+        expect(text).toMatch(/^ \+ {3}├─ batch-entra:index:BatchClientApp +batch-client +create$/m);
         expect(text).toMatch(/^ \+ {3}│ {2}├─ azuread:index\/application:Application +batch-client-app +create$/m);
         expect(text).toMatch(/Resources:\n {4}\+ \d+ to create/);
     });

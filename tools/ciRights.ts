@@ -55,7 +55,7 @@ interface Grant {
 
 /** Resources a CI run never changes: the pipeline's own identities and rights, which only the bootstrap gives. */
 function isBootstrapOnly(resource: DeclaredResource): boolean {
-    return resource.parent?.includes("batch-entra:pipeline:PipelineIdentity") === true;
+    return resource.parent?.includes("batch-entra:index:PipelineIdentity") === true;
 }
 
 export function deriveCiRights(run: OfflineRun): RightRow[] {

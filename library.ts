@@ -1,0 +1,22 @@
+/**
+ * The package entry for TypeScript and JavaScript programs: batch-entra's components and their argument types.
+ * The Pulumi program of this repository is `index.ts` (Pulumi.yaml `main`); this file is what `npm install
+ * batch-entra` gives other programs, compiled to `lib/` by `npm run build`.
+ */
+export {
+    AuthenticationMode,
+    BatchAccount,
+    PublicNetworkAccess,
+    type BatchAccountArgs,
+    type ResourceGroupReference,
+} from "./components/batchAccount";
+export { BatchClientApp, SignInAudience, type BatchClientAppArgs, type ClientSecretArgs, type RedirectUris } from "./components/batchClientApp";
+export { BatchRbac, type BatchRbacArgs, type GrantedRole, type JobSubmitterRoleArgs, type PrincipalType, type RoleGrant } from "./components/batchRbac";
+export { CertificateRotatingPool, type CertificateRotatingPoolArgs } from "./components/certificateRotatingPool";
+export { PipelineIdentity, type PipelineIdentityArgs } from "./components/pipelineIdentity";
+export {
+    PoolIdentityVault,
+    type CertificateToCreate,
+    type ExistingCertificateReference,
+    type PoolIdentityVaultArgs,
+} from "./components/poolIdentityVault";

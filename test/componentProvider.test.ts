@@ -1,0 +1,193 @@
+import { ChildProcess } from "child_process";
+import * as path from "path";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as library from "../library";
+import { fakeInvoke, fakeState } from "../tools/fakeCloud";
+import { PROJECT_DIR } from "./helpers";
+import { Empty, PROTO_DIR, Struct, grpc, startPlugin, unary } from "./pluginProcess";
+
+/*
+ * Starts provider/ the way the Pulumi nodejs language host runs a component provider plugin (node running
+ * @pulumi/pulumi/cmd/run-plugin, resolved from the plugin folder, with the folder as its program and the engine's
+ * address as argument), then speaks the engine's side of the provider protocol: GetSchema, as `pulumi package add`
+ * asks it before generating SDKs, and Construct, as `pulumi up` of a Python or C# program using the package would.
+ * The engine and the resource monitor are fakes on 127.0.0.1; the monitor answers like the offline runtime.
+ */
+
+const PROVIDER_DIR = path.join(PROJECT_DIR, "provider");
+const providerPb = require(path.join(PROTO_DIR, "provider_pb"));
+const providerGrpc = require(path.join(PROTO_DIR, "provider_grpc_pb"));
+const resourcePb = require(path.join(PROTO_DIR, "resource_pb"));
+const resourceGrpc = require(path.join(PROTO_DIR, "resource_grpc_pb"));
+const enginePb = require(path.join(PROTO_DIR, "engine_pb"));
+const engineGrpc = require(path.join(PROTO_DIR, "engine_grpc_pb"));
+
+const SECRET_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Library components the provider does not serve yet, and why: Pulumi's analyzer refuses the whole schema over one
+ * unsupported type, so each waits until its args follow docs/component-provider.md.
+ */
+const NOT_SERVED_YET: Record<string, string> = {
+    BatchRbac: "jobSubmitterRole is a union of object types; grants and GrantedRole use readonly arrays and a literal-union alias; jobSubmitterRolePropagation is a @pulumiverse resource",
+    CertificateRotatingPool: "image, identity and certificates are inline object types holding pulumi.Resource; scale is a discriminated union; vaultAccess is readonly Resource[]",
+    PipelineIdentity: "deployEnvironments, assignableRoleDefinitionIds, keyVaultIds and owners are readonly arrays",
+    PoolIdentityVault: "permissionModel is a literal union; certificateManager and certificateReaders are inline object types; the certificate lists are readonly arrays",
+};
+
+const registered: { type: string; name: string; parent: string; custom: boolean }[] = [];
+let plugin: ChildProcess;
+let client: any;
+let servers: any[] = [];
+
+async function serve(service: unknown, implementation: Record<string, Function>): Promise<string> {
+    const server = new grpc.Server();
+    server.addService(service, implementation);
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error: Error | null, bound: number) => (error ? reject(error) : resolve(bound))),
+    );
+    servers.push(server);
+    return `127.0.0.1:${port}`;
+}
+
+/** The engine's resource monitor, answering with the offline runtime's fakes (Pulumi's MockMonitor behind gRPC). */
+function fakeMonitor(): Promise<string> {
+    const mocks = new MockMonitor({
+        newResource: (args) => fakeState(args.type, args.name, args.inputs),
+        call: (args) => fakeInvoke(args.token, args.inputs),
+    });
+    // MockMonitor names URNs after this process's stack settings; the plugin's own settings are the ones that count.
+    (mocks as any).newUrn = (parent: string, type: string, name: string) =>
+        `urn:pulumi:dev::consumer::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
+    const forward = (method: string) => (call: any, callback: Function) => (mocks as any)[method](call.request, callback);
+    return serve(resourceGrpc.ResourceMonitorService, {
+        supportsFeature: (call: any, callback: Function) => {
+            const response = new resourcePb.SupportsFeatureResponse();
+            // As Pulumi's mocks: output values are off, so inputs arrive as plain values.
+            response.setHassupport(call.request.getId() !== "outputValues");
+            callback(null, response);
+        },
+        registerResource: (call: any, callback: Function) => {
+            const request = call.request;
+            registered.push({ type: request.getType(), name: request.getName(), parent: request.getParent(), custom: request.getCustom() });
+            (mocks as any).registerResource(request, callback);
+        },
+        registerResourceOutputs: (_call: any, callback: Function) => callback(null, new Empty()),
+        invoke: forward("invoke"),
+        readResource: forward("readResource"),
+        registerPackage: forward("registerPackage"),
+    });
+}
+
+function fakeEngine(): Promise<string> {
+    return serve(engineGrpc.EngineService, {
+        log: (_call: any, callback: Function) => callback(null, new Empty()),
+        getRootResource: (_call: any, callback: Function) => callback(null, new enginePb.GetRootResourceResponse()),
+        setRootResource: (_call: any, callback: Function) => callback(null, new enginePb.SetRootResourceResponse()),
+    });
+}
+
+beforeAll(async () => {
+    const engine = await fakeEngine();
+    const started = await startPlugin("@pulumi/pulumi/cmd/run-plugin", PROVIDER_DIR, [PROVIDER_DIR, engine]);
+    plugin = started.process;
+    client = new providerGrpc.ResourceProviderClient(started.address, grpc.credentials.createInsecure());
+}, 120_000);
+
+afterAll(() => {
+    client?.close();
+    plugin?.kill();
+    servers.forEach((server) => server.forceShutdown());
+});
+
+async function schema(): Promise<any> {
+    const response = await unary<any>(client, "getSchema", new providerPb.GetSchemaRequest());
+    return JSON.parse(response.getSchema());
+}
+
+/** Paths of every property typed `Any` in a schema fragment. */
+function anyTyped(where: string, property: any): string[] {
+    if (!property || typeof property !== "object") {
+        return [];
+    }
+    const here = property.$ref === "pulumi.json#/Any" ? [where] : [];
+    return [...here, ...anyTyped(`${where}[]`, property.items), ...anyTyped(`${where}{}`, property.additionalProperties)];
+}
+
+describe("the component provider served by run-plugin", () => {
+    test("GetSchema names the package batch-entra at the package's version, with every served component in the index module", async () => {
+        const spec = await schema();
+        expect(spec.name).toBe("batch-entra");
+        expect(spec.version).toBe(require("../package.json").version);
+        const served = Object.keys(spec.resources).sort();
+        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp"]);
+        expect(Object.values(spec.resources).every((resource: any) => resource.isComponent)).toBe(true);
+    }, 120_000);
+
+    test("every library component is either served or listed as not served yet, with the reason", async () => {
+        const spec = await schema();
+        const components = Object.entries(library)
+            .filter(([, value]) => typeof value === "function" && /^class /.test(Function.prototype.toString.call(value)))
+            .map(([name]) => name);
+        const served = Object.keys(spec.resources).map((token) => token.split(":")[2]);
+        expect(components.filter((name) => !served.includes(name)).sort()).toEqual(Object.keys(NOT_SERVED_YET).sort());
+    }, 120_000);
+
+    test("no input or output of a served component is typed Any, and object args become named types", async () => {
+        const spec = await schema();
+        const properties = Object.entries(spec.resources).flatMap(([token, resource]: [string, any]) => [
+            ...Object.entries(resource.inputProperties ?? {}).map(([key, property]) => [`${token} input ${key}`, property] as const),
+            ...Object.entries(resource.properties ?? {}).map(([key, property]) => [`${token} output ${key}`, property] as const),
+        ]);
+        const typeProperties = Object.entries(spec.types).flatMap(([token, type]: [string, any]) =>
+            Object.entries(type.properties ?? {}).map(([key, property]) => [`${token}.${key}`, property] as const),
+        );
+        expect([...properties, ...typeProperties].flatMap(([where, property]) => anyTyped(where, property))).toEqual([]);
+
+        const app = spec.resources["batch-entra:index:BatchClientApp"];
+        // No secret unless asked for: clients may sign in with a certificate or a federated credential instead.
+        expect(app.requiredInputs).toEqual(["displayName"]);
+        expect(app.inputProperties.clientSecret.$ref).toBe("#/types/batch-entra:index:ClientSecretArgs");
+        expect(spec.types["batch-entra:index:ClientSecretArgs"]).toMatchObject({
+            properties: { lifetimeDays: { type: "number" }, overlapDays: { type: "number" } },
+            required: ["lifetimeDays", "overlapDays"],
+        });
+        expect(spec.types["batch-entra:index:SignInAudience"].enum.map((member: any) => member.value)).toEqual(["AzureADMyOrg", "AzureADMultipleOrgs"]);
+        expect(app.inputProperties.owners).toMatchObject({ type: "array", items: { type: "string" } });
+        expect(app.properties.clientSecret).toMatchObject({ type: "string" });
+        expect(app.properties.application.$ref).toMatch(/^\/azuread\/v[\d.]+\/schema\.json#\/resources\/azuread:index%2Fapplication:Application$/);
+
+        const account = spec.resources["batch-entra:index:BatchAccount"];
+        expect(account.inputProperties.allowedAuthenticationModes.items.$ref).toBe("#/types/batch-entra:index:AuthenticationMode");
+        expect(spec.types["batch-entra:index:PublicNetworkAccess"].enum.map((member: any) => member.value)).toEqual(["Enabled", "Disabled"]);
+        expect(account.inputProperties.resourceGroup.$ref).toBe("#/types/batch-entra:index:ResourceGroupReference");
+    }, 120_000);
+
+    test("Construct of BatchClientApp declares its children under it and returns the client secret as a secret", async () => {
+        const monitor = await fakeMonitor();
+        const request = new providerPb.ConstructRequest();
+        request.setProject("consumer");
+        request.setStack("dev");
+        request.setMonitorendpoint(monitor);
+        request.setType("batch-entra:index:BatchClientApp");
+        request.setName("batch-client");
+        request.setInputs(Struct.fromJavaScript({ displayName: "consumer-batch-client", clientSecret: { lifetimeDays: 180, overlapDays: 30 } }));
+        const response = await unary<any>(client, "construct", request);
+
+        const urn = response.getUrn();
+        expect(urn).toBe("urn:pulumi:dev::consumer::batch-entra:index:BatchClientApp::batch-client");
+        const children = registered.filter((resource) => resource.parent === urn).map((resource) => `${resource.type} ${resource.name}`);
+        expect(children.sort()).toEqual([
+            "azuread:index/application:Application batch-client-app",
+            "azuread:index/applicationPassword:ApplicationPassword batch-client-secret",
+            "azuread:index/servicePrincipal:ServicePrincipal batch-client-sp",
+            "time:index/rotating:Rotating batch-client-secret-rotation",
+        ]);
+
+        const state = response.getState().toJavaScript();
+        expect(state.clientSecret).toEqual({ [SECRET_KEY]: SECRET_SIG, value: expect.stringMatching(/^FAKE-SECRET~/) });
+        expect(state.clientId).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+        expect(JSON.stringify({ ...state, clientSecret: undefined })).not.toContain("FAKE-SECRET~");
+    }, 120_000);
+});
