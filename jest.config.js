@@ -1,7 +1,7 @@
 /** Tests type-check with `npm run typecheck`; jest only transpiles, which keeps the suite fast. */
 module.exports = {
     testEnvironment: "node",
-    roots: ["<rootDir>/test"],
+    roots: ["<rootDir>/test", "<rootDir>/features"],
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     testTimeout: 30000,

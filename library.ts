@@ -9,14 +9,14 @@ export {
     PublicNetworkAccess,
     type BatchAccountArgs,
     type ResourceGroupReference,
-} from "./components/batchAccount";
-export { BatchClientApp, SignInAudience, type BatchClientAppArgs, type ClientSecretArgs, type RedirectUris } from "./components/batchClientApp";
-export { BatchRbac, type BatchRbacArgs, type GrantedRole, type JobSubmitterRoleArgs, type PrincipalType, type RoleGrant } from "./components/batchRbac";
-export { CertificateRotatingPool, type CertificateRotatingPoolArgs } from "./components/certificateRotatingPool";
-export { PipelineIdentity, type PipelineIdentityArgs } from "./components/pipelineIdentity";
+} from "./features/batchAccount/batchAccount";
+export { BatchClientApp, SignInAudience, type BatchClientAppArgs, type ClientSecretArgs, type RedirectUris } from "./features/clientApp/batchClientApp";
+export { BatchRbac, type BatchRbacArgs, type GrantedRole, type JobSubmitterRoleArgs, type PrincipalType, type RoleGrant } from "./features/rbac/batchRbac";
+export { CertificateRotatingPool, type CertificateRotatingPoolArgs } from "./features/pools/certificateRotatingPool";
+export { PipelineIdentity, type PipelineIdentityArgs } from "./features/pipeline/pipelineIdentity";
 export {
     PoolIdentityVault,
     type CertificateToCreate,
     type ExistingCertificateReference,
     type PoolIdentityVaultArgs,
-} from "./components/poolIdentityVault";
+} from "./features/pools/poolIdentityVault";

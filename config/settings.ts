@@ -1,20 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDS, CloudEndpoints, CloudName } from "./clouds";
-import { ClientAppSettings, readClientAppSettings } from "./clientApp";
-import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
-import { RbacSettings, readRbacSettings } from "./rbac";
-import { PipelineSettings, readPipelineSettings } from "./pipeline";
-import { checkPipelineReach } from "./pipelineReach";
-import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "./limits";
+import { CLOUDS, CloudEndpoints, CloudName } from "../azure/clouds";
+import { ClientAppSettings, readClientAppSettings } from "../features/clientApp/config";
+import { BatchAccountSettings, readBatchAccountSettings } from "../features/batchAccount/config";
+import { RbacSettings, readRbacSettings } from "../features/rbac/config";
+import { PipelineSettings, readPipelineSettings } from "../features/pipeline/config";
+import { checkPipelineReach } from "../features/pipeline/reach";
+import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "../azure/limits";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
 import { ConfigWarning } from "./problems";
-import { checkStackRegion } from "./regions";
+import { checkStackRegion } from "../azure/regions";
 import { ConfigReader, EXAMPLE_GUID, RawConfig } from "./reader";
-import { PoolSettings, readPoolSettings } from "./pools";
-import { ClientCredentialSettings, readClientCredentialSettings } from "./clientCredential";
-import { OperationsSettings, readOperationsSettings } from "./operations";
-import { PrivateNetworkingSettings, checkPrivateNetworking, readPrivateNetworkingSettings } from "./privateNetworking";
+import { PoolSettings, readPoolSettings } from "../features/pools/config";
+import { ClientCredentialSettings, readClientCredentialSettings } from "../features/clientCredentials/config";
+import { OperationsSettings, readOperationsSettings } from "../features/operations/config";
+import { PrivateNetworkingSettings, checkPrivateNetworking, readPrivateNetworkingSettings } from "../features/privateNetworking/config";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
 export const CONFIG_NAMESPACE = "batch-entra";
@@ -140,7 +140,7 @@ function readTags(reader: ConfigReader): Record<string, string> {
         reader.report("tags", "must be a map of tag names to text values", example);
         return {};
     }
-    // Limits and rules: config/limits.ts (tags). Azure compares tag names without case, so `Env` and `env` are one tag.
+    // Limits and rules: azure/limits.ts (tags). Azure compares tag names without case, so `Env` and `env` are one tag.
     const entries = Object.entries(value);
     if (entries.length > TAGS_PER_RESOURCE) {
         reader.report("tags", `has ${entries.length} tags; Azure allows at most ${TAGS_PER_RESOURCE} per resource`, example);

@@ -1,16 +1,16 @@
 import type { Policies } from "@pulumi/policy";
-import { batchAccountNoSharedKey, batchAccountPublicNetworkAccess, batchAccountTaskAuthenticationToken } from "./batchAccount";
+import { batchAccountNoSharedKey, batchAccountPublicNetworkAccess, batchAccountTaskAuthenticationToken } from "../features/batchAccount/policies";
 import {
     adminConsentGranted,
     appRegistrationImplicitGrant,
     appRegistrationMultiTenant,
     appRegistrationPublicClientFlows,
     clientSecretExpiry,
-} from "./entraApp";
-import { clientSecretDelivered, keyVaultSecretExpiry } from "./clientCredentials";
-import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "./keyVault";
-import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "./pools";
-import { batchAccountPrivateNodeManagement, batchPoolPublicIpsPrivateAccount, diagnosticSettingsPresent } from "./privateNetworking";
+} from "../features/clientApp/policies";
+import { clientSecretDelivered, keyVaultSecretExpiry } from "../features/clientCredentials/policies";
+import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "../features/keyVault/policies";
+import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "../features/pools/policies";
+import { batchAccountPrivateNodeManagement, batchPoolPublicIpsPrivateAccount, diagnosticSettingsPresent } from "../features/privateNetworking/policies";
 import {
     customRoleNoRbacWrites,
     customRoleNoWildcardActions,
@@ -18,7 +18,7 @@ import {
     roleAssignmentBroadBatchRole,
     roleAssignmentNoPrivilegedRoles,
     roleAssignmentPrincipalType,
-} from "./rbac";
+} from "../features/rbac/policies";
 
 /** The pack's name as `pulumi preview --policy-pack` reports it. */
 export const POLICY_PACK_NAME = "batch-entra-guardrails";

@@ -1,4 +1,4 @@
-import { roleDefinitionGuid } from "../components/pipelineIdentity";
+import { roleDefinitionGuid } from "../features/pipeline/pipelineIdentity";
 import { conditionRoles, deriveCiRights, formatCiRights } from "../tools/ciRights";
 import { FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
 import { OfflineRun, findResource, resourcesOfType } from "../tools/offlineRuntime";

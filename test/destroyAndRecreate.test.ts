@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { keyVaultNameProblem } from "../config/pools";
+import { keyVaultNameProblem } from "../features/pools/config";
 import { findResource, runOffline } from "../tools/offlineRuntime";
 import { PROJECT_DIR, exampleStackConfig } from "./helpers";
 

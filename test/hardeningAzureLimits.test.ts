@@ -1,5 +1,5 @@
-import { CLOUD_REGIONS, checkRegion } from "../config/regions";
-import { isVmSizeShaped } from "../config/limits";
+import { CLOUD_REGIONS, checkRegion } from "../azure/regions";
+import { isVmSizeShaped } from "../azure/limits";
 import { expectRejected, runWith } from "./helpers";
 import { settingsWith, warningsFor } from "./hardeningHelpers";
 

@@ -1,5 +1,5 @@
 import { ownEntry } from "../config/lookup";
-import { POOL_IMAGES } from "../config/pools";
+import { POOL_IMAGES } from "../features/pools/config";
 import { diagnoseTokenError } from "../tools/verify/diagnosis";
 import { expectRejected, runWith } from "./helpers";
 

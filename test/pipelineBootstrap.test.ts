@@ -1,4 +1,4 @@
-import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE } from "../components/poolIdentityVault";
+import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE } from "../features/pools/poolIdentityVault";
 import { findResource, runOffline } from "../tools/offlineRuntime";
 import { exampleStackConfig, expectRejected, mergeConfig } from "./helpers";
 import { ALICE, DEPLOYERS_GROUP, PIPELINE_CONFIG } from "./lifecycle";

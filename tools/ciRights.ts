@@ -1,4 +1,4 @@
-import { GRAPH_APPLICATION_READWRITE_OWNEDBY, GRAPH_APPLICATION_READ_ALL, PIPELINE_ROLES, roleDefinitionGuid } from "../components/pipelineIdentity";
+import { GRAPH_APPLICATION_READWRITE_OWNEDBY, GRAPH_APPLICATION_READ_ALL, PIPELINE_ROLES, roleDefinitionGuid } from "../features/pipeline/pipelineIdentity";
 import { FAKE_GRAPH_APP_ROLE_IDS } from "./fakeCloud";
 import { DeclaredResource, OfflineRun } from "./offlineRuntime";
 

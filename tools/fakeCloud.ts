@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
-import { CLOUDS, CloudName } from "../config/clouds";
-import { KEY_VAULT_DNS_SUFFIX } from "../config/pools";
+import { CLOUDS, CloudName } from "../azure/clouds";
+import { KEY_VAULT_DNS_SUFFIX } from "../features/pools/config";
 
 /**
  * What the mock runtime answers in place of Azure and Entra ID. Every value is derived from the resource's name

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDS, CloudName } from "../config/clouds";
+import { CLOUDS, CloudName } from "../azure/clouds";
 import { DEFAULT_FAKE_WORLD, FakeWorld, fakeCloudSuffixes, fakeInvoke, fakeState } from "./fakeCloud";
 import { ENCRYPTED_PLACEHOLDER } from "./stackConfig";
 

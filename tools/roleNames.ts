@@ -1,5 +1,5 @@
-import { AZURE_ML_ROLES, BATCH_BUILT_IN_ROLES, STORAGE_BLOB_DATA_CONTRIBUTOR } from "../config/roles";
-import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_READER_ROLE, KEY_VAULT_SECRETS_USER_ROLE } from "../components/poolIdentityVault";
+import { AZURE_ML_ROLES, BATCH_BUILT_IN_ROLES, STORAGE_BLOB_DATA_CONTRIBUTOR } from "../azure/roles";
+import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_READER_ROLE, KEY_VAULT_SECRETS_USER_ROLE } from "../features/pools/poolIdentityVault";
 import { PlanResource } from "./planModel";
 
 const BUILT_IN_ROLE_NAMES: Readonly<Record<string, string>> = {

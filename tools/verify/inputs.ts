@@ -1,5 +1,5 @@
 import { execFile } from "child_process";
-import { CLOUDS } from "../../config/clouds";
+import { CLOUDS } from "../../azure/clouds";
 
 /** Everything a sign-in check needs; the same shape whether it came from the environment or the stack outputs. */
 export interface VerifyInputs {

@@ -1,0 +1,182 @@
+import { BATCH_IP_RULES_PER_ENDPOINT, SUBSCRIPTION_ID_PREFIX } from "../../azure/limits";
+import { shown } from "../../config/messages";
+import { shortHash } from "../../config/naming";
+import { ConfigReader, RawConfig } from "../../config/reader";
+import type { StackIdentity } from "../../config/settings";
+
+export type AuthenticationMode = "AAD" | "SharedKey" | "TaskAuthenticationToken";
+export type PublicNetworkAccess = "Enabled" | "Disabled";
+
+export interface BatchAccountSettings {
+    /** Azure region, as its programmatic name (`westeurope`): it is part of the account URL. */
+    readonly location: string;
+    readonly resourceGroup: {
+        readonly name: string;
+        /** True when the group exists already and the stack only looks it up, never creating or deleting it. */
+        readonly existing: boolean;
+    };
+    /** The account name given in config; undefined means derive one (see defaultBatchAccountName). */
+    readonly accountName: string | undefined;
+    /** Always starts with AAD; SharedKey and TaskAuthenticationToken only with their explicit flags. */
+    readonly allowedAuthenticationModes: readonly AuthenticationMode[];
+    readonly publicNetworkAccess: PublicNetworkAccess;
+    /** Public IPv4 addresses or CIDR ranges allowed to call the account endpoint; empty allows every address. */
+    readonly allowedIpRanges: readonly string[];
+    /** Resource ID of a storage account linked as auto-storage with managed-identity authentication. */
+    readonly autoStorageAccountId: string | undefined;
+}
+
+const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+const LOCATION = /^[a-z][a-z0-9]+$/;
+/** Resource group names: letters, digits, underscores, hyphens, periods and parentheses; no trailing period. */
+const RESOURCE_GROUP_NAME = /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u;
+const IPV4 = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}";
+export const IPV4_OR_CIDR = new RegExp(`^${IPV4}(/([0-9]|[12][0-9]|3[0-2]))?$`);
+const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i");
+
+/**
+ * Batch account names are global DNS labels (`<name>.<region>.batch.azure.com`), so the default mixes the
+ * subscription into the hash: two stacks, or one stack name in two subscriptions, get different names, and the
+ * same stack always gets the same one.
+ */
+export function defaultBatchAccountName(stack: StackIdentity, subscriptionId: string): string {
+    const readable = `batch${stack.stackName.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 9)}`;
+    return `${readable}${shortHash(`${subscriptionId}/${stack.projectName}/${stack.stackName}`, 24 - readable.length)}`;
+}
+
+export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, stack: StackIdentity): BatchAccountSettings {
+    const location = readLocation(reader, raw);
+
+    const resourceGroupName = reader.string("resourceGroupName", `rg-${stack.projectName}-${stack.stackName}`, {
+        example: "rg-batch-entra-prod",
+        pattern: RESOURCE_GROUP_NAME,
+        rule: "a resource group name is 1 to 90 letters, digits, underscores, hyphens, periods or parentheses and cannot end in a period",
+    });
+    const existingResourceGroup = reader.boolean("useExistingResourceGroup", false);
+
+    const accountName = reader.optionalString("batchAccountName", {
+        example: "batchprod01",
+        pattern: ACCOUNT_NAME,
+        rule: "a Batch account name is 3 to 24 lowercase letters and digits (no hyphens or capitals)",
+    });
+
+    readPoolAllocationMode(reader);
+    const allowedAuthenticationModes = readAuthenticationModes(reader);
+
+    // With private endpoints the account is private unless the stack says otherwise (docs/private-networking-and-operations.md).
+    const defaultAccess: PublicNetworkAccess = reader.isSet("privateEndpointSubnetId") ? "Disabled" : "Enabled";
+    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], defaultAccess);
+    const allowedIpRanges = reader.stringList("allowedIpRanges", {
+        example: '["203.0.113.0/24", "198.51.100.7"]',
+        item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),
+        limit: BATCH_IP_RULES_PER_ENDPOINT,
+    });
+    if (publicNetworkAccess === "Disabled" && allowedIpRanges.length > 0) {
+        reader.report(
+            "allowedIpRanges",
+            "IP rules only apply while publicNetworkAccess is Enabled; with Disabled, clients reach the account through private endpoints only",
+            "[]",
+        );
+    }
+
+    const autoStorageAccountId = reader.optionalString("autoStorageAccountId", {
+        example: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata",
+        pattern: STORAGE_ACCOUNT_ID,
+        rule: "it must be the resource ID of a storage account",
+    });
+
+    return {
+        location,
+        resourceGroup: { name: resourceGroupName, existing: existingResourceGroup },
+        accountName,
+        allowedAuthenticationModes,
+        publicNetworkAccess,
+        allowedIpRanges,
+        autoStorageAccountId,
+    };
+}
+
+/** The region: this key, or the provider's `azure-native:location`; written as `westeurope` or `West Europe`. */
+function readLocation(reader: ConfigReader, raw: RawConfig): string {
+    const own = reader.optionalString("location", { example: "westeurope" });
+    const value = own ?? raw.get("azure-native:location")?.trim();
+    const key = own !== undefined ? "location" : "azure-native:location";
+    if (value === undefined || value === "") {
+        reader.report("location", "no region is set: set this key or azure-native:location", "westeurope");
+        return "westeurope";
+    }
+    const normalized = value.toLowerCase().replace(/\s+/g, "");
+    if (!LOCATION.test(normalized)) {
+        reader.report(key, `${shown(value)} is not an Azure region name`, "westeurope");
+    }
+    return normalized;
+}
+
+function readPoolAllocationMode(reader: ConfigReader): void {
+    const value = reader.optionalString("poolAllocationMode", { example: "BatchService" });
+    if (value === undefined || value.toLowerCase() === "batchservice") {
+        return;
+    }
+    if (value.toLowerCase() === "usersubscription") {
+        reader.report(
+            "poolAllocationMode",
+            "UserSubscription mode is not supported by batch-entra yet (it needs a Key Vault and Batch service access " +
+                "to the subscription, and cannot be changed after creation); use BatchService",
+            "BatchService",
+        );
+        return;
+    }
+    reader.report("poolAllocationMode", `${shown(value)} is not a pool allocation mode; batch-entra supports "BatchService"`, "BatchService");
+}
+
+/**
+ * Shared keys give full rights to the account and bypass every role assignment, so they need
+ * `allowSharedKeyAccess: true`; task authentication tokens are a separate opt-in. The modes may also be listed
+ * in `allowedAuthenticationModes` (the ARM property name people copy from templates): the list must agree with
+ * the flags, so a list alone never enables shared keys.
+ */
+function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
+    const allowSharedKey = reader.boolean("allowSharedKeyAccess", false);
+    const allowTaskToken = reader.boolean("allowTaskAuthenticationToken", false);
+    if (allowTaskToken) {
+        reader.report(
+            "allowTaskAuthenticationToken",
+            "task authentication tokens are retired by the Batch service, so an account cannot rely on them; give tasks " +
+                "a user-assigned managed identity on the pool (the certificate-rotating pools already have one) and grant it a role instead",
+            "false",
+        );
+    }
+    const fromFlags: AuthenticationMode[] = ["AAD"];
+    if (allowSharedKey) fromFlags.push("SharedKey");
+    if (allowTaskToken) fromFlags.push("TaskAuthenticationToken");
+
+    const key = "allowedAuthenticationModes";
+    const known: readonly AuthenticationMode[] = ["AAD", "SharedKey", "TaskAuthenticationToken"];
+    const listed = reader.stringList(key, {
+        example: '["AAD"]',
+        item: (value) => (known.includes(value as AuthenticationMode) ? undefined : `${shown(value)} is not one of ${known.join(", ")}`),
+    });
+    if (listed.length === 0) {
+        return fromFlags;
+    }
+    if (!listed.includes("AAD")) {
+        reader.report(key, "must include AAD: batch-entra's accounts authenticate callers with Entra ID", '["AAD"]');
+    }
+    const flagFor: Record<Exclude<AuthenticationMode, "AAD">, { flag: string; on: boolean }> = {
+        SharedKey: { flag: "allowSharedKeyAccess", on: allowSharedKey },
+        TaskAuthenticationToken: { flag: "allowTaskAuthenticationToken", on: allowTaskToken },
+    };
+    for (const [mode, { flag, on }] of Object.entries(flagFor)) {
+        if (listed.includes(mode) && !on) {
+            reader.report(
+                key,
+                `lists ${mode} but ${reader.fullKey(flag)} is not true` +
+                    (mode === "SharedKey" ? "; shared keys give full access and bypass every role assignment" : ""),
+                '["AAD"]',
+            );
+        } else if (!listed.includes(mode) && on) {
+            reader.report(key, `does not list ${mode} although ${reader.fullKey(flag)} is true; leave the list out or make them agree`, JSON.stringify(fromFlags));
+        }
+    }
+    return fromFlags;
+}

@@ -1,0 +1,182 @@
+import {
+    APP_OWNERS,
+    REDIRECT_URIS_PER_APP,
+    REDIRECT_URI_FORBIDDEN_CHARACTERS,
+    REDIRECT_URI_MAX_LENGTH,
+    REDIRECT_URI_REFUSED_SCHEMES,
+} from "../../azure/limits";
+import { shown } from "../../config/messages";
+import { ConfigReader } from "../../config/reader";
+
+export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
+
+export interface ClientAppSettings {
+    readonly displayName: string;
+    readonly signInAudience: SignInAudience;
+    /**
+     * Owners by object ID: users or service principals (Graph accepts no groups as application owners). Fixed, so
+     * the app's owners are the same whoever runs `pulumi up`; people who deploy the stack belong here.
+     */
+    readonly owners: readonly string[];
+    readonly redirectUris: {
+        readonly web: readonly string[];
+        readonly spa: readonly string[];
+        readonly publicClient: readonly string[];
+    };
+    /** Lets the app use public-client flows (device code, integrated Windows auth) without a secret. */
+    readonly allowPublicClientFlows: boolean;
+    /** Grants tenant-wide admin consent for `user_impersonation` from the program instead of in the portal. */
+    readonly grantAdminConsent: boolean;
+    readonly clientSecret: {
+        /** How long each secret is valid. */
+        readonly lifetimeDays: number;
+        /** How long the outgoing secret stays valid after a rotation issues its successor. */
+        readonly overlapDays: number;
+    };
+}
+
+/** The portal's and the docs' ceiling for a client secret's lifetime: 24 months. */
+export const MAX_SECRET_LIFETIME_DAYS = 730;
+
+/**
+ * The shortest overlap a daily scheduled deployment covers: the run after the rotation date may come a day later,
+ * GitHub delays or drops scheduled runs under load, and one failed run needs the next day's to succeed. Clients
+ * then still have a day to pick up the new secret before the old one expires.
+ */
+export const MIN_OVERLAP_DAYS = 3;
+const OVERLAP_RULE =
+    `at least ${MIN_OVERLAP_DAYS} days, so the daily scheduled deployment (.github/workflows/deploy.yml) issues the ` +
+    "successor before the outgoing secret expires even after a missed or failed run";
+
+/** Entra's redirect URI rules for web and SPA platforms: https, except plain http on the loopback host. */
+export function webRedirectUriProblem(value: string): string | undefined {
+    const parsed = parseUri(value);
+    if (parsed === undefined) {
+        return `${shown(value)} is not an absolute URI`;
+    }
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname);
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
+        return `${shown(value)} must use https (plain http is allowed only for localhost)`;
+    }
+    // The azuread provider refuses web and SPA URIs with an empty path ("must have a trailing slash when there is no
+    // path segment"), which would surface only at `pulumi preview`.
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(value)) {
+        return `${shown(value)} has no path; add a trailing slash (${shown(`${value}/`)}) or a path, as the azuread provider requires`;
+    }
+    return commonRedirectUriProblem(value);
+}
+
+/** Public clients (desktop, mobile, CLI) may also use custom schemes such as msal<client-id>://auth. */
+export function publicClientRedirectUriProblem(value: string): string | undefined {
+    const parsed = parseUri(value);
+    if (parsed === undefined) {
+        return `${shown(value)} is not an absolute URI`;
+    }
+    if ((REDIRECT_URI_REFUSED_SCHEMES as readonly string[]).includes(parsed.protocol)) {
+        return `${shown(value)} uses the ${parsed.protocol} scheme, which never delivers a sign-in response to an app; use https, a custom scheme such as msal<client-id>://auth, or http://localhost`;
+    }
+    if (parsed.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)) {
+        return `${shown(value)} must use https, a custom scheme, or http://localhost`;
+    }
+    return commonRedirectUriProblem(value);
+}
+
+/** Rules of every platform; limits and their source in azure/limits.ts. */
+function commonRedirectUriProblem(value: string): string | undefined {
+    if (value.includes("*")) {
+        return `${shown(value)} contains a wildcard, which Entra ID refuses for redirect URIs`;
+    }
+    if (value.includes("#")) {
+        return `${shown(value)} contains a fragment (#), which Entra ID refuses for redirect URIs`;
+    }
+    const forbidden = REDIRECT_URI_FORBIDDEN_CHARACTERS.filter((character) => value.includes(character));
+    if (forbidden.length > 0) {
+        return `${shown(value)} contains ${forbidden.join(" ")}; Entra ID refuses the characters ${REDIRECT_URI_FORBIDDEN_CHARACTERS.join(" ")} in redirect URIs`;
+    }
+    if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+        return `${shown(value)} contains white space or control characters, which a URI cannot hold`;
+    }
+    if (value.length > REDIRECT_URI_MAX_LENGTH) {
+        return `${shown(value)} is longer than ${REDIRECT_URI_MAX_LENGTH} characters, the most Entra ID takes for a redirect URI`;
+    }
+    return undefined;
+}
+
+function parseUri(value: string): URL | undefined {
+    try {
+        return new URL(value);
+    } catch {
+        return undefined;
+    }
+}
+
+export function readClientAppSettings(reader: ConfigReader, defaultName: string): ClientAppSettings {
+    const displayName = reader.string("appDisplayName", defaultName, {
+        example: "batch-entra-prod",
+        pattern: /^.{1,120}$/,
+        rule: "a display name is 1 to 120 characters",
+    });
+    const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
+    const owners = reader.guidList("appOwners", APP_OWNERS);
+    if (owners.length === 0) {
+        reader.report(
+            "appOwners",
+            "must name at least one owner of the app registration: the object ID of a user or a service principal (Graph " +
+                "accepts no groups as application owners). The app's owners are this list whoever runs pulumi up, so list the " +
+                "people who deploy the stack (az ad signed-in-user show --query id -o tsv prints yours)",
+            '["00000000-1111-2222-3333-444444444444"]',
+        );
+    }
+    const web = reader.stringList("webRedirectUris", { example: '["https://batch-portal.contoso.com/signin-oidc"]', item: webRedirectUriProblem });
+    const spa = reader.stringList("spaRedirectUris", { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
+    const publicClient = reader.stringList("publicClientRedirectUris", {
+        example: '["http://localhost"]',
+        item: publicClientRedirectUriProblem,
+    });
+    const redirectUriCount = web.length + spa.length + publicClient.length;
+    if (redirectUriCount > REDIRECT_URIS_PER_APP.max) {
+        reader.report("webRedirectUris", `with spaRedirectUris and publicClientRedirectUris lists ${redirectUriCount} redirect URIs; ${REDIRECT_URIS_PER_APP.why}`, "[]");
+    }
+    const allowPublicClientFlows = reader.boolean("allowPublicClientFlows", false);
+    const grantAdminConsent = reader.boolean("grantAdminConsent", false);
+
+    const lifetimeDays = readSecretLifetime(reader);
+    const overlapDays = reader.integer("clientSecretOverlapDays", 30, {
+        min: MIN_OVERLAP_DAYS,
+        max: MAX_SECRET_LIFETIME_DAYS - 1,
+        why: OVERLAP_RULE,
+    });
+    if (overlapDays >= lifetimeDays) {
+        reader.report(
+            "clientSecretOverlapDays",
+            `${overlapDays} days of overlap leave no time between rotations of a secret that lives ${lifetimeDays} days; ` +
+                "the overlap must be shorter than the lifetime",
+            String(Math.max(1, Math.floor(lifetimeDays / 6))),
+        );
+    }
+
+    return {
+        displayName,
+        signInAudience,
+        owners,
+        redirectUris: { web, spa, publicClient },
+        allowPublicClientFlows,
+        grantAdminConsent,
+        clientSecret: { lifetimeDays, overlapDays },
+    };
+}
+
+function readSecretLifetime(reader: ConfigReader): number {
+    const key = "clientSecretLifetimeDays";
+    const raw = reader.optionalString(key, { example: "180" });
+    if (raw !== undefined && /^(never|infinite|unlimited|0|-\d+)$/i.test(raw)) {
+        reader.report(
+            key,
+            `${shown(raw)}: client secrets must expire (a leaked secret that never expires is valid forever); ` +
+                `choose 1 to ${MAX_SECRET_LIFETIME_DAYS} days and let the program rotate it`,
+            "180",
+        );
+        return 180;
+    }
+    return reader.integer(key, 180, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: "at most 24 months, as the portal allows" });
+}

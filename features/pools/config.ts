@@ -1,0 +1,694 @@
+import { createHash } from "crypto";
+import { CloudName } from "../../azure/clouds";
+import { PoolNetwork, PoolPublicIPs, readNodeIdentity, readPoolNetwork } from "../privateNetworking/poolNetwork";
+import { SUBSCRIPTION_ID_PREFIX, hostNameProblem, isVmSizeShaped } from "../../azure/limits";
+import { ownEntry } from "../../config/lookup";
+import { shown } from "../../config/messages";
+import { ConfigReader, EXAMPLE_GUID } from "../../config/reader";
+
+/**
+ * Settings of the certificate-rotating pools (seed 004): one user-assigned identity and one Key Vault shared by every
+ * pool of the stack, and per pool its image, size, scale and the certificates its nodes observe.
+ */
+export interface PoolSettings {
+    /** The pools to declare; empty means no pool, identity or vault at all. */
+    readonly pools: readonly PoolDefinition[];
+    /** The vault name given in config; undefined means derive one (see defaultKeyVaultName). */
+    readonly keyVaultName: string | undefined;
+    readonly permissionModel: VaultPermissionModel;
+    /** Resource group of the pool identity; undefined means the Batch account's group. */
+    readonly identityResourceGroup?: string;
+    readonly identityName: string;
+    /**
+     * Who creates and manages the certificates (Key Vault Certificates Officer or an access policy): a configured
+     * principal, usually a group every person who runs `pulumi up` belongs to, so the grant is the same whoever
+     * deploys. Undefined only when no pool creates a certificate.
+     */
+    readonly certificateManager: CertificateManager | undefined;
+}
+
+export type CertificateManagerType = "User" | "Group" | "ServicePrincipal";
+
+export interface CertificateManager {
+    readonly principalId: string;
+    /** RBAC grants must name the principal's type, or ARM refuses them (UnmatchedPrincipalType). */
+    readonly principalType: CertificateManagerType;
+}
+
+export type VaultPermissionModel = "rbac" | "accessPolicy";
+
+export type OsFamily = "linux" | "windows";
+
+export interface PoolImage {
+    readonly publisher: string;
+    readonly offer: string;
+    readonly sku: string;
+    readonly version: string;
+    readonly nodeAgentSkuId: string;
+    readonly osFamily: OsFamily;
+}
+
+export type PoolScale =
+    | { readonly kind: "fixed"; readonly dedicatedNodes: number; readonly lowPriorityNodes: number }
+    | { readonly kind: "auto"; readonly formula: string; readonly evaluationInterval: string };
+
+export interface CreatedCertificate {
+    readonly kind: "created";
+    /** The certificate's name in the vault; its versionless secret URL is `<vault>/secrets/<name>`. */
+    readonly name: string;
+    readonly subject: string;
+    readonly dnsNames: readonly string[];
+    readonly validityMonths: number;
+    readonly daysBeforeExpiry: number;
+    readonly issuerName: string;
+}
+
+export interface ExistingCertificate {
+    readonly kind: "existing";
+    readonly name: string;
+    /** The versionless secret URL, e.g. https://kv.vault.azure.net/secrets/web-tls. */
+    readonly secretUrl: string;
+    /** The vault's host name label from the URL. */
+    readonly vaultName: string;
+    /** ARM ID of the vault that holds it when that is not the stack's vault, so the identity can be granted access. */
+    readonly keyVaultId?: string;
+}
+
+export type PoolCertificate = CreatedCertificate | ExistingCertificate;
+
+export interface PoolDefinition {
+    readonly name: string;
+    readonly vmSize: string;
+    readonly image: PoolImage;
+    readonly scale: PoolScale;
+    readonly pollingIntervalSeconds: number;
+    readonly certificateStoreLocation: string;
+    readonly certificates: readonly PoolCertificate[];
+    /** The subnet the nodes join and whether they get public IPs; undefined keeps them outside any virtual network. */
+    readonly network: PoolNetwork | undefined;
+    /** Nodes use the pools' identity for auto-storage (`nodeIdentityReference`). */
+    readonly nodeIdentity: boolean;
+}
+
+interface ImagePreset {
+    readonly publisher: string;
+    readonly offer: string;
+    readonly sku: string;
+    readonly nodeAgentSkuId: string;
+    readonly osFamily: OsFamily;
+}
+
+/**
+ * Images the Key Vault extension and the Batch node agent both support today, with the node agent SKU Batch pairs
+ * with each (Batch "List Supported Images"; Key Vault VM extension for Linux / Windows, supported OS lists).
+ * Ubuntu 18.04 from seed 004 is out of support and deliberately absent.
+ */
+export const POOL_IMAGES: Readonly<Record<string, ImagePreset>> = {
+    "ubuntu-24.04": { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
+    "ubuntu-22.04": {
+        publisher: "canonical",
+        offer: "0001-com-ubuntu-server-jammy",
+        sku: "22_04-lts",
+        nodeAgentSkuId: "batch.node.ubuntu 22.04",
+        osFamily: "linux",
+    },
+    "azurelinux-3": {
+        publisher: "microsoftcblmariner",
+        offer: "azure-linux-3",
+        sku: "azure-linux-3",
+        nodeAgentSkuId: "batch.node.azurelinux 3",
+        osFamily: "linux",
+    },
+    "windows-2022": {
+        publisher: "microsoftwindowsserver",
+        offer: "windowsserver",
+        sku: "2022-datacenter",
+        nodeAgentSkuId: "batch.node.windows amd64",
+        osFamily: "windows",
+    },
+    "windows-2025": {
+        publisher: "microsoftwindowsserver",
+        offer: "windowsserver",
+        sku: "2025-datacenter",
+        nodeAgentSkuId: "batch.node.windows amd64",
+        osFamily: "windows",
+    },
+};
+
+export const DEFAULT_POOL_IMAGE = "ubuntu-24.04";
+
+/** Where the Linux extension writes certificates (Key Vault VM extension for Linux, default store). */
+export const LINUX_CERTIFICATE_STORE = "/var/lib/waagent/Microsoft.Azure.KeyVault";
+/** The Windows extension's store location; the store name is always MY (Personal). */
+export const WINDOWS_CERTIFICATE_STORE = "LocalMachine";
+
+/** Key Vault DNS suffix per cloud: secret URLs of another cloud cannot be reached by the nodes' identity. */
+export const KEY_VAULT_DNS_SUFFIX: Readonly<Record<CloudName, string>> = {
+    public: "vault.azure.net",
+    usgovernment: "vault.usgovcloudapi.net",
+    china: "vault.azure.cn",
+};
+
+const POOLS_KEY = "pools";
+const POOL_EXAMPLE = '[{"name": "pool-01", "vmSize": "Standard_D2s_v5"}]';
+const POOL_FIELDS = [
+    "name",
+    "vmSize",
+    "image",
+    "nodeAgentSkuId",
+    "dedicatedNodes",
+    "lowPriorityNodes",
+    "autoScale",
+    "pollingIntervalSeconds",
+    "certificateStoreLocation",
+    "certificates",
+    "subnetId",
+    "publicIPs",
+    "nodeIdentity",
+];
+const CREATED_CERTIFICATE_FIELDS = ["name", "subject", "dnsNames", "validityMonths", "daysBeforeExpiry", "issuer"];
+const EXISTING_CERTIFICATE_FIELDS = ["name", "secretUrl", "keyVaultId"];
+
+/** Batch pool IDs: letters, digits, hyphens and underscores, at most 64 characters (Batch "Pool - Add"). */
+const POOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** Key Vault object names: letters, digits and hyphens, 1 to 127 characters. */
+const VAULT_OBJECT_NAME = /^[A-Za-z0-9-]{1,127}$/;
+const KEY_VAULT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/([A-Za-z0-9-]{3,24})$`, "i");
+const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/;
+const ISO_DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?$/;
+
+/**
+ * Key Vault accepts a lifetime action's daysBeforeExpiry only below validity months x 27 (the LifetimeAction docs of
+ * the Key Vault certificates API), which also keeps renewal inside the shortest possible validity.
+ */
+const SHORTEST_MONTH_DAYS = 27;
+
+/** Azure's Key Vault name rules: 3-24 characters, letters, digits and hyphens, starts with a letter, ends with a letter or digit, no "--". */
+export function keyVaultNameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 24) {
+        return `${shown(name)} has ${name.length} characters; a Key Vault name has 3 to 24`;
+    }
+    if (!/^[A-Za-z0-9-]+$/.test(name)) {
+        return `${shown(name)} may contain only letters, digits and hyphens`;
+    }
+    if (!/^[A-Za-z]/.test(name)) {
+        return `${shown(name)} must start with a letter`;
+    }
+    if (!/[A-Za-z0-9]$/.test(name)) {
+        return `${shown(name)} must end with a letter or digit`;
+    }
+    if (name.includes("--")) {
+        return `${shown(name)} contains consecutive hyphens, which Key Vault names cannot`;
+    }
+    return undefined;
+}
+
+/**
+ * A Key Vault name derived from subscription, project, stack and the stack's vault generation. Vault names are
+ * global across Azure and stay taken for 90 days after deletion (purge protection), so the hash keeps the same stack
+ * in two subscriptions, and two stacks or projects, apart; the generation (the time the stack first declared its
+ * vault, kept in state) gives a stack destroyed and created again a new name instead of the soft-deleted one.
+ * Always satisfies keyVaultNameProblem.
+ */
+export function defaultKeyVaultName(stack: { projectName: string; stackName: string }, subscriptionId: string, generation: string): string {
+    const { projectName, stackName } = stack;
+    const hash = createHash("sha256").update(`${subscriptionId}/${projectName}/${stackName}/${generation}`).digest("hex").slice(0, 6);
+    const stem = `kv-${stackName}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-")
+        .slice(0, 24 - hash.length - 1)
+        .replace(/-+$/, "");
+    return `${stem}-${hash}`;
+}
+
+/** Certificate names derive from pool names, which may hold underscores that Key Vault names cannot. */
+export function defaultCertificateName(poolName: string): string {
+    return `${poolName.replace(/_/g, "-")}-cert`.slice(0, 127);
+}
+
+export interface SecretUrlParts {
+    readonly vaultName: string;
+    readonly secretName: string;
+}
+
+/**
+ * Checks that a URL is a versionless Key Vault secret URL of this cloud. The extension reads a certificate with its
+ * private key through the secret endpoint and follows the newest version only when the URL names no version.
+ */
+export function parseVersionlessSecretUrl(value: string, cloud: CloudName): SecretUrlParts | string {
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        return `${shown(value)} is not a URL`;
+    }
+    const suffix = KEY_VAULT_DNS_SUFFIX[cloud];
+    const host = url.hostname.toLowerCase();
+    if (url.protocol !== "https:" || !host.endsWith(`.${suffix}`) || host.split(".").length !== suffix.split(".").length + 1) {
+        return `${shown(value)} is not a Key Vault URL of the ${cloud} cloud (https://<vault>.${suffix}/secrets/<name>)`;
+    }
+    if (url.search !== "" || url.hash !== "") {
+        return `${shown(value)} has a query or fragment; a secret URL has neither`;
+    }
+    const segments = url.pathname.split("/").filter((segment) => segment !== "");
+    if (segments[0]?.toLowerCase() === "certificates") {
+        return (
+            `${shown(value)} is a /certificates/ URL, which returns only the public certificate; the Key Vault extension needs ` +
+            "the certificate's secret (/secrets/<name>), which carries the private key"
+        );
+    }
+    if (segments[0]?.toLowerCase() !== "secrets" || segments.length < 2 || segments.length > 3) {
+        return `${shown(value)} is not a Key Vault secret URL (https://<vault>.${suffix}/secrets/<name>)`;
+    }
+    if (segments.length === 3) {
+        return (
+            `${shown(value)} names version ${segments[2]}: nodes would keep that version forever, so renewals would never ` +
+            "reach them and they would hold an expired certificate; drop the version to follow every renewal"
+        );
+    }
+    if (!VAULT_OBJECT_NAME.test(segments[1])) {
+        return `${shown(value)} has a secret name Key Vault cannot hold (letters, digits and hyphens only)`;
+    }
+    return { vaultName: host.split(".")[0], secretName: segments[1] };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads one pool-list section of the configuration; problems are reported through the reader with the entry's path. */
+export class PoolEntryReader {
+    constructor(
+        private readonly reader: ConfigReader,
+        private readonly entry: Json,
+        readonly path: string,
+    ) {}
+
+    /** A reader for a nested object, e.g. one certificate of a pool. */
+    nested(entry: Json, path: string): PoolEntryReader {
+        return new PoolEntryReader(this.reader, entry, path);
+    }
+
+    report(field: string, problem: string, example: string): void {
+        this.reader.report(field === "" ? this.path : `${this.path}.${field}`, problem, example);
+    }
+
+    warn(field: string, warning: string, fix: string): void {
+        this.reader.warn(`${this.path}.${field}`, warning, fix);
+    }
+
+    unknownFields(allowed: readonly string[], example: string): void {
+        for (const field of Object.keys(this.entry)) {
+            if (!allowed.includes(field)) {
+                this.report(field, `is not a field of this entry (fields: ${allowed.join(", ")})`, example);
+            }
+        }
+    }
+
+    has(field: string): boolean {
+        return this.entry[field] !== undefined && this.entry[field] !== null;
+    }
+
+    raw(field: string): unknown {
+        return this.entry[field];
+    }
+
+    requiredString(field: string, example: string, rule?: { pattern: RegExp; text: string }): string | undefined {
+        const value = this.entry[field];
+        if (typeof value !== "string" || value.trim() === "") {
+            this.report(field, value === undefined ? "is required" : "must be a non-empty text value", example);
+            return undefined;
+        }
+        if (rule && !rule.pattern.test(value.trim())) {
+            this.report(field, `${shown(value)} is not valid: ${rule.text}`, example);
+            return undefined;
+        }
+        return value.trim();
+    }
+
+    optionalString(field: string, defaultValue: string, example: string, rule?: { pattern: RegExp; text: string }): string {
+        return this.has(field) ? (this.requiredString(field, example, rule) ?? defaultValue) : defaultValue;
+    }
+
+    integer(field: string, defaultValue: number, range: { min: number; max: number; why?: string }): number {
+        if (!this.has(field)) {
+            return defaultValue;
+        }
+        const value = this.entry[field];
+        if (typeof value !== "number" || !Number.isInteger(value)) {
+            this.report(field, `${JSON.stringify(value)} is not a whole number`, String(defaultValue));
+            return defaultValue;
+        }
+        if (value < range.min || value > range.max) {
+            this.report(field, `${value} is outside ${range.min}..${range.max}${range.why ? ` (${range.why})` : ""}`, String(defaultValue));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    stringList(field: string, example: string): string[] {
+        if (!this.has(field)) {
+            return [];
+        }
+        const value = this.entry[field];
+        if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item.trim() === "")) {
+            this.report(field, "must be a list of non-empty text values", example);
+            return [];
+        }
+        return value.map((item: string) => item.trim());
+    }
+}
+
+export function readPoolSettings(
+    reader: ConfigReader,
+    stack: { projectName: string; stackName: string },
+    cloud: CloudName,
+    defaultPublicIPs: PoolPublicIPs = "batchManaged",
+): PoolSettings {
+    const permissionModel = reader.oneOf<VaultPermissionModel>("poolKeyVaultPermissionModel", ["rbac", "accessPolicy"], "rbac");
+    const keyVaultName = reader.optionalString("poolKeyVaultName", { example: "kv-batch-pools-01" });
+    const vaultNameProblem = keyVaultName === undefined ? undefined : keyVaultNameProblem(keyVaultName);
+    if (vaultNameProblem !== undefined) {
+        reader.report("poolKeyVaultName", vaultNameProblem, "kv-batch-pools-01");
+    }
+    const identityResourceGroup = reader.optionalString("poolIdentityResourceGroup", {
+        example: "rg-batch-identities",
+        pattern: RESOURCE_GROUP_NAME,
+        rule: "a resource group name is 1 to 90 letters, digits, and - _ . ( ), not ending in a period",
+    });
+    const managerId = reader.optionalGuid("poolCertificateManager");
+    const managerType = reader.oneOf<CertificateManagerType>("poolCertificateManagerType", ["Group", "User", "ServicePrincipal"], "Group");
+    const identityName = `${stack.projectName}-${stack.stackName}-pools`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+
+    const raw = reader.json(POOLS_KEY, POOL_EXAMPLE);
+    let pools: PoolDefinition[] = [];
+    if (raw !== undefined) {
+        if (!Array.isArray(raw)) {
+            reader.report(POOLS_KEY, "must be a list of pool entries", POOL_EXAMPLE);
+        } else {
+            pools = raw.flatMap((entry, index) => {
+                const pool = readPool(reader, entry, `${POOLS_KEY}[${index}]`, cloud, defaultPublicIPs);
+                return pool === undefined ? [] : [pool];
+            });
+            checkUnique(reader, pools, keyVaultName);
+        }
+    }
+    const createsCertificates = pools.some((pool) => pool.certificates.some((certificate) => certificate.kind === "created"));
+    if (createsCertificates && managerId === undefined) {
+        reader.report(
+            "poolCertificateManager",
+            "is required when a pool creates certificates: name the group (or user or service principal) whose members run " +
+                "pulumi up, so the vault grant is the same whoever deploys and every deployer can refresh the certificates",
+            EXAMPLE_GUID,
+        );
+    }
+    const certificateManager = managerId === undefined ? undefined : { principalId: managerId, principalType: managerType };
+    return { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, certificateManager };
+}
+
+function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: CloudName, defaultPublicIPs: PoolPublicIPs): PoolDefinition | undefined {
+    if (!isObject(entry)) {
+        reader.report(path, "must be an object with at least name and vmSize", '{"name": "pool-01", "vmSize": "Standard_D2s_v5"}');
+        return undefined;
+    }
+    const fields = new PoolEntryReader(reader, entry, path);
+    fields.unknownFields(POOL_FIELDS, '{"name": "pool-01", "vmSize": "Standard_D2s_v5"}');
+    const name = fields.requiredString("name", "pool-01", {
+        pattern: POOL_NAME,
+        text: "a pool ID is 1 to 64 letters, digits, hyphens or underscores",
+    });
+    const vmSize = fields.requiredString("vmSize", "Standard_D2s_v5", {
+        pattern: /^[A-Za-z0-9_-]+$/,
+        text: "a VM size is a single word such as Standard_D2s_v5",
+    });
+    if (vmSize !== undefined && !isVmSizeShaped(vmSize)) {
+        fields.warn(
+            "vmSize",
+            `${shown(vmSize)} does not have the shape of an Azure VM size (Standard_<family><vCPUs><features>[_<accelerator>][_v<version>])`,
+            "check the name with `az batch location list-skus --location <region>`, e.g. Standard_D2s_v5 (the version follows an underscore)",
+        );
+    }
+    const image = readImage(fields);
+    const scale = readScale(fields);
+    const pollingIntervalSeconds = fields.integer("pollingIntervalSeconds", 3600, {
+        min: 60,
+        max: 86400,
+        why: "how often nodes ask the vault for a renewed certificate: between a minute and a day",
+    });
+    const certificateStoreLocation = readStoreLocation(fields, image?.osFamily ?? "linux");
+    const certificates = readCertificates(fields, name ?? "pool", cloud);
+    const network = readPoolNetwork(fields, defaultPublicIPs);
+    const nodeIdentity = readNodeIdentity(fields);
+    if (name === undefined || vmSize === undefined || image === undefined) {
+        return undefined;
+    }
+    return { name, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates, network, nodeIdentity };
+}
+
+function readImage(fields: PoolEntryReader): PoolImage | undefined {
+    const presetNames = Object.keys(POOL_IMAGES);
+    const raw = fields.has("image") ? fields.raw("image") : DEFAULT_POOL_IMAGE;
+    let preset: ImagePreset | undefined;
+    let version = "latest";
+    if (typeof raw === "string") {
+        preset = ownEntry(POOL_IMAGES, raw.trim().toLowerCase());
+        if (preset === undefined) {
+            fields.report("image", `${shown(raw)} is not a supported image; choose one of ${presetNames.join(", ")}`, DEFAULT_POOL_IMAGE);
+            return undefined;
+        }
+    } else if (isObject(raw) && typeof raw.publisher === "string" && typeof raw.offer === "string" && typeof raw.sku === "string") {
+        const wanted = [raw.publisher, raw.offer, raw.sku].map((part) => part.trim().toLowerCase());
+        preset = Object.values(POOL_IMAGES).find((image) => image.publisher === wanted[0] && image.offer === wanted[1] && image.sku === wanted[2]);
+        if (preset === undefined) {
+            fields.report(
+                "image",
+                `${raw.publisher}/${raw.offer}/${raw.sku} is not an image both Batch and the Key Vault extension support; ` +
+                    `use one of ${presetNames.join(", ")}`,
+                '{"publisher": "canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"}',
+            );
+            return undefined;
+        }
+        if (raw.version !== undefined) {
+            if (typeof raw.version !== "string" || !/^(latest|\d+\.\d+\.\d+)$/.test(raw.version)) {
+                fields.report("image.version", `${JSON.stringify(raw.version)} is not "latest" or a version such as 24.04.202501010`, "latest");
+            } else {
+                version = raw.version;
+            }
+        }
+    } else {
+        fields.report("image", "must be an image name or an object with publisher, offer and sku", DEFAULT_POOL_IMAGE);
+        return undefined;
+    }
+
+    const agent = fields.has("nodeAgentSkuId") ? fields.raw("nodeAgentSkuId") : preset.nodeAgentSkuId;
+    if (typeof agent !== "string" || agent.trim().toLowerCase() !== preset.nodeAgentSkuId) {
+        fields.report(
+            "nodeAgentSkuId",
+            `${JSON.stringify(agent)} does not match the image ${preset.publisher}/${preset.offer}/${preset.sku}, whose node agent ` +
+                `SKU is "${preset.nodeAgentSkuId}"; Batch refuses to create a pool with a mismatched agent`,
+            preset.nodeAgentSkuId,
+        );
+        return undefined;
+    }
+    return { ...preset, version };
+}
+
+function readScale(fields: PoolEntryReader): PoolScale {
+    const autoScaleExample = '{"formula": "$TargetDedicatedNodes = 0;", "evaluationInterval": "PT15M"}';
+    if (fields.has("autoScale")) {
+        if (fields.has("dedicatedNodes") || fields.has("lowPriorityNodes")) {
+            fields.report("autoScale", "cannot be combined with dedicatedNodes or lowPriorityNodes: the formula decides the node counts", autoScaleExample);
+        }
+        const autoScale = fields.raw("autoScale");
+        if (!isObject(autoScale) || typeof autoScale.formula !== "string" || autoScale.formula.trim() === "") {
+            fields.report("autoScale.formula", "is required: the autoscale formula Batch evaluates", autoScaleExample);
+            return { kind: "fixed", dedicatedNodes: 0, lowPriorityNodes: 0 };
+        }
+        const interval = autoScale.evaluationInterval ?? "PT15M";
+        const minutes = typeof interval === "string" ? durationMinutes(interval) : undefined;
+        if (minutes === undefined || minutes < 5 || minutes > 168 * 60) {
+            fields.report(
+                "autoScale.evaluationInterval",
+                `${JSON.stringify(interval)} is not an ISO 8601 duration between PT5M and PT168H, the range Batch accepts`,
+                "PT15M",
+            );
+        }
+        for (const field of Object.keys(autoScale)) {
+            if (!["formula", "evaluationInterval"].includes(field)) {
+                fields.report(`autoScale.${field}`, "is not a field of autoScale (fields: formula, evaluationInterval)", autoScaleExample);
+            }
+        }
+        return { kind: "auto", formula: autoScale.formula.trim(), evaluationInterval: String(interval) };
+    }
+    const limit = { min: 0, max: 10000, why: "node counts" };
+    return { kind: "fixed", dedicatedNodes: fields.integer("dedicatedNodes", 0, limit), lowPriorityNodes: fields.integer("lowPriorityNodes", 0, limit) };
+}
+
+function durationMinutes(value: string): number | undefined {
+    const match = ISO_DURATION.exec(value);
+    if (match === null || (match[1] === undefined && match[2] === undefined)) {
+        return undefined;
+    }
+    return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+}
+
+function readStoreLocation(fields: PoolEntryReader, osFamily: OsFamily): string {
+    if (osFamily === "windows") {
+        const value = fields.optionalString("certificateStoreLocation", WINDOWS_CERTIFICATE_STORE, WINDOWS_CERTIFICATE_STORE);
+        if (!["LocalMachine", "CurrentUser"].includes(value)) {
+            fields.report("certificateStoreLocation", `${shown(value)} is not a Windows store location: LocalMachine or CurrentUser`, WINDOWS_CERTIFICATE_STORE);
+        }
+        return value;
+    }
+    return fields.optionalString("certificateStoreLocation", LINUX_CERTIFICATE_STORE, LINUX_CERTIFICATE_STORE, {
+        pattern: /^\/[^\s]*$/,
+        text: "the Linux store location is an absolute directory path",
+    });
+}
+
+function readCertificates(fields: PoolEntryReader, poolName: string, cloud: CloudName): PoolCertificate[] {
+    if (!fields.has("certificates")) {
+        return [createdCertificate(undefined, poolName)];
+    }
+    const raw = fields.raw("certificates");
+    const example = `[{"name": "${defaultCertificateName(poolName)}", "subject": "CN=${poolName}"}]`;
+    if (!Array.isArray(raw) || raw.length === 0) {
+        fields.report("certificates", "must be a non-empty list; leave it out for one certificate created by the program", example);
+        return [];
+    }
+    return raw.flatMap((entry, index) => {
+        const path = `${fields.path}.certificates[${index}]`;
+        if (!isObject(entry)) {
+            fields.report(`certificates[${index}]`, "must be an object", example);
+            return [];
+        }
+        const certificate = fields.nested(entry, path);
+        const parsed = certificate.has("secretUrl") ? existingCertificate(certificate, cloud) : createdCertificate(certificate, poolName);
+        return parsed === undefined ? [] : [parsed];
+    });
+}
+
+function createdCertificate(fields: PoolEntryReader | undefined, poolName: string): CreatedCertificate {
+    const defaults: CreatedCertificate = {
+        kind: "created",
+        name: defaultCertificateName(poolName),
+        subject: `CN=${poolName}`,
+        dnsNames: [],
+        validityMonths: 12,
+        daysBeforeExpiry: 30,
+        issuerName: "Self",
+    };
+    if (fields === undefined) {
+        return defaults;
+    }
+    fields.unknownFields(CREATED_CERTIFICATE_FIELDS, `{"name": "${defaults.name}", "subject": "CN=${poolName}", "validityMonths": 12}`);
+    const name = fields.optionalString("name", defaults.name, defaults.name, {
+        pattern: VAULT_OBJECT_NAME,
+        text: "a Key Vault certificate name is 1 to 127 letters, digits or hyphens",
+    });
+    const subject = fields.optionalString("subject", defaults.subject, "CN=batch.contoso.com", {
+        pattern: /^[A-Za-z]+=.+$/,
+        text: "an X.500 subject such as CN=batch.contoso.com",
+    });
+    const dnsNames = fields.stringList("dnsNames", '["batch.contoso.com"]');
+    dnsNames.forEach((dnsName, index) => {
+        const problem = hostNameProblem(dnsName);
+        if (problem !== undefined) {
+            fields.report(`dnsNames[${index}]`, `${shown(dnsName)} ${problem}`, "batch.contoso.com");
+        }
+    });
+    const validityMonths = fields.integer("validityMonths", defaults.validityMonths, { min: 1, max: 120 });
+    const daysBeforeExpiry = fields.integer("daysBeforeExpiry", defaults.daysBeforeExpiry, { min: 1, max: 120 * 31 });
+    const validityDays = validityMonths * SHORTEST_MONTH_DAYS;
+    if (daysBeforeExpiry >= validityDays) {
+        fields.report(
+            "daysBeforeExpiry",
+            `${daysBeforeExpiry} days before expiry is not less than the ${validityMonths}-month validity (at least ${validityDays} days): ` +
+                "Key Vault would renew the certificate as soon as it is issued, again and again",
+            String(Math.max(1, Math.floor(validityDays / 4))),
+        );
+    }
+    const issuerName = fields.optionalString("issuer", defaults.issuerName, "Self", {
+        pattern: VAULT_OBJECT_NAME,
+        text: 'an issuer is "Self", "Unknown" or the name of an issuer configured in the vault',
+    });
+    return { kind: "created", name, subject, dnsNames, validityMonths, daysBeforeExpiry, issuerName };
+}
+
+function existingCertificate(fields: PoolEntryReader, cloud: CloudName): ExistingCertificate | undefined {
+    const suffix = KEY_VAULT_DNS_SUFFIX[cloud];
+    const example = `https://kv-certs.${suffix}/secrets/web-tls`;
+    fields.unknownFields(EXISTING_CERTIFICATE_FIELDS, `{"secretUrl": "${example}"}`);
+    const value = fields.requiredString("secretUrl", example);
+    if (value === undefined) {
+        return undefined;
+    }
+    const parsed = parseVersionlessSecretUrl(value, cloud);
+    if (typeof parsed === "string") {
+        fields.report("secretUrl", parsed, example);
+        return undefined;
+    }
+    let keyVaultId: string | undefined;
+    if (fields.has("keyVaultId")) {
+        const id = fields.raw("keyVaultId");
+        const match = typeof id === "string" ? KEY_VAULT_ID.exec(id.trim()) : null;
+        if (match === null) {
+            fields.report(
+                "keyVaultId",
+                `${JSON.stringify(id)} is not a Key Vault resource ID`,
+                `/subscriptions/<subscription-id>/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/${parsed.vaultName}`,
+            );
+        } else if (match[1].toLowerCase() !== parsed.vaultName) {
+            fields.report("keyVaultId", `names vault "${match[1]}" but secretUrl points at vault "${parsed.vaultName}"`, parsed.vaultName);
+        } else {
+            keyVaultId = (id as string).trim();
+        }
+    }
+    const name = fields.optionalString("name", parsed.secretName, parsed.secretName, {
+        pattern: VAULT_OBJECT_NAME,
+        text: "letters, digits or hyphens",
+    });
+    return { kind: "existing", name, secretUrl: `https://${parsed.vaultName}.${suffix}/secrets/${parsed.secretName}`, vaultName: parsed.vaultName, keyVaultId };
+}
+
+/**
+ * Pool IDs are unique per account regardless of case, and certificates share one vault, so two pools creating a
+ * certificate of the same name would fight over it. An existing certificate outside the stack's vault needs the
+ * vault's ID, or nothing could grant the pool identity read access before the nodes boot.
+ */
+function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], keyVaultName: string | undefined): void {
+    const poolNames = new Set<string>();
+    const certificates = new Map<string, { pool: string; secretUrl?: string }>();
+    pools.forEach((pool, index) => {
+        if (poolNames.has(pool.name.toLowerCase())) {
+            reader.report(`${POOLS_KEY}[${index}].name`, `"${pool.name}" is used by another pool (pool IDs are case-insensitive)`, `${pool.name}-2`);
+        }
+        poolNames.add(pool.name.toLowerCase());
+        pool.certificates.forEach((certificate, certIndex) => {
+            const path = `${POOLS_KEY}[${index}].certificates[${certIndex}]`;
+            const secretUrl = certificate.kind === "existing" ? certificate.secretUrl : undefined;
+            const earlier = certificates.get(certificate.name.toLowerCase());
+            // Two pools may observe the same existing certificate; anything else sharing a name would be one secret.
+            if (earlier !== undefined && (secretUrl === undefined || earlier.secretUrl !== secretUrl)) {
+                reader.report(
+                    `${path}.name`,
+                    `"${certificate.name}" already names a certificate of pool "${earlier.pool}"; each pool has its own certificates`,
+                    `${certificate.name}-2`,
+                );
+            }
+            certificates.set(certificate.name.toLowerCase(), { pool: pool.name, secretUrl });
+            if (certificate.kind === "existing" && certificate.vaultName !== keyVaultName?.toLowerCase() && certificate.keyVaultId === undefined) {
+                reader.report(
+                    `${path}.keyVaultId`,
+                    `is required: "${certificate.secretUrl}" lives outside the stack's vault, and the pool identity must be granted ` +
+                        "read access to it before nodes boot (requireInitialSync blocks them otherwise). A certificate in the " +
+                        "stack's own vault needs poolKeyVaultName set, since the derived name is only known at deploy time",
+                    `/subscriptions/<subscription-id>/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/${certificate.vaultName}`,
+                );
+            }
+        });
+    });
+}
