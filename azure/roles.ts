@@ -5,6 +5,24 @@
  * AI + machine learning pages.
  */
 
+/**
+ * Built-in role definition GUIDs outside the Batch family, by name: the one place they are written (components,
+ * configuration, policies and tools take them from here).
+ */
+export const BUILT_IN_ROLE_GUIDS = {
+    owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    userAccessAdministrator: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    roleBasedAccessControlAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    keyVaultDataAccessAdministrator: "8b54135c-b56d-4d72-a534-26097cfdc8d8",
+    virtualMachineDataAccessAdministrator: "66f75aeb-eabe-4b70-9f1e-c350c4c9ad04",
+    contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    keyVaultReader: "21090545-7ca7-4776-b22c-e363652d74d2",
+    keyVaultCertificatesOfficer: "a4417e6f-fecd-4de8-b567-7b0420556985",
+    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+    storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+} as const;
+
 /** The custom "Azure Batch Custom Job Submitter" role this stack defines (or reuses by ID). */
 export const JOB_SUBMITTER = "JobSubmitter";
 
@@ -19,8 +37,8 @@ export const BATCH_BUILT_IN_ROLES = {
     AzureBatchAccountReader: { displayName: "Azure Batch Account Reader", guid: "11076f67-66f6-4be0-8f6b-f0609fd05cc9" },
     AzureBatchAccountContributor: { displayName: "Azure Batch Account Contributor", guid: "29fe4964-1e60-436b-bd3a-77fd4c178b3c" },
     AzureBatchDataContributor: { displayName: "Azure Batch Data Contributor", guid: "6aaa78f1-f7de-44ca-8722-c64a23943cae" },
-    Contributor: { displayName: "Contributor", guid: "b24988ac-6180-42a0-ab88-20f7382dd24c" },
-    Reader: { displayName: "Reader", guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7" },
+    Contributor: { displayName: "Contributor", guid: BUILT_IN_ROLE_GUIDS.contributor },
+    Reader: { displayName: "Reader", guid: BUILT_IN_ROLE_GUIDS.reader },
 } as const satisfies Record<string, BuiltInRole>;
 
 /**
@@ -36,7 +54,7 @@ export const AZURE_ML_ROLES = {
 /** What the Batch account's own identity needs on its auto-storage account when no storage keys are used. */
 export const STORAGE_BLOB_DATA_CONTRIBUTOR: BuiltInRole = {
     displayName: "Storage Blob Data Contributor",
-    guid: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    guid: BUILT_IN_ROLE_GUIDS.storageBlobDataContributor,
 };
 
 export type BatchBuiltInRoleToken = keyof typeof BATCH_BUILT_IN_ROLES;
@@ -68,11 +86,11 @@ export function builtInRole(token: ExtraScopeRoleToken): BuiltInRole {
  * still grants access to data, so they are refused too.
  */
 export const PRIVILEGED_BUILT_IN_ROLES: readonly BuiltInRole[] = [
-    { displayName: "Owner", guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" },
-    { displayName: "User Access Administrator", guid: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9" },
-    { displayName: "Role Based Access Control Administrator", guid: "f58310d9-a9f6-439a-9e8d-f62e7b41a168" },
-    { displayName: "Key Vault Data Access Administrator", guid: "8b54135c-b56d-4d72-a534-26097cfdc8d8" },
-    { displayName: "Virtual Machine Data Access Administrator", guid: "66f75aeb-eabe-4b70-9f1e-c350c4c9ad04" },
+    { displayName: "Owner", guid: BUILT_IN_ROLE_GUIDS.owner },
+    { displayName: "User Access Administrator", guid: BUILT_IN_ROLE_GUIDS.userAccessAdministrator },
+    { displayName: "Role Based Access Control Administrator", guid: BUILT_IN_ROLE_GUIDS.roleBasedAccessControlAdministrator },
+    { displayName: "Key Vault Data Access Administrator", guid: BUILT_IN_ROLE_GUIDS.keyVaultDataAccessAdministrator },
+    { displayName: "Virtual Machine Data Access Administrator", guid: BUILT_IN_ROLE_GUIDS.virtualMachineDataAccessAdministrator },
 ];
 
 /** The privileged built-in role a GUID (any case) or display name (any case and spacing) stands for, if any. */

@@ -1,4 +1,5 @@
 import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { BUILT_IN_ROLE_GUIDS } from "../azure/roles";
 
 /**
  * Shared helpers for the batch-entra policies. Nothing here imports @pulumi/policy at run time, so the policies load
@@ -6,9 +7,9 @@ import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceV
  */
 
 /** Built-in role definition GUIDs the policies look for (Azure built-in roles page). */
-export const OWNER_ROLE_ID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
-export const USER_ACCESS_ADMINISTRATOR_ROLE_ID = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
-export const RBAC_ADMINISTRATOR_ROLE_ID = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+export const OWNER_ROLE_ID = BUILT_IN_ROLE_GUIDS.owner;
+export const USER_ACCESS_ADMINISTRATOR_ROLE_ID = BUILT_IN_ROLE_GUIDS.userAccessAdministrator;
+export const RBAC_ADMINISTRATOR_ROLE_ID = BUILT_IN_ROLE_GUIDS.roleBasedAccessControlAdministrator;
 
 export const ROLE_NAMES: Readonly<Record<string, string>> = {
     [OWNER_ROLE_ID]: "Owner",

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
 import { asObject, equalsIgnoreCase, forResources, isAzureNativeType } from "../../policies/common";
 
 const isVault = (type: string) => isAzureNativeType(type, "keyvault", "Vault");
@@ -60,7 +61,7 @@ export const keyVaultRbacPermissionModel: ResourceValidationPolicy = {
     severity: "low",
     remediationSteps:
         "Set properties.enableRbacAuthorization: true and give the pool identity Key Vault Secrets User " +
-        "(4633458b-17de-408a-b874-0445c86b69e6) on the vault instead of an access policy.",
+        `(${BUILT_IN_ROLE_GUIDS.keyVaultSecretsUser}) on the vault instead of an access policy.`,
     url: "https://learn.microsoft.com/azure/key-vault/general/rbac-migration",
     validateResource: forResources(isVault, (props, _args, reportViolation) => {
         const properties = asObject(props.properties) ?? {};

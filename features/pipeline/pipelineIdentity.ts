@@ -3,7 +3,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { ownEntry } from "../../config/lookup";
 import { stableGuid } from "../../config/naming";
-import { PRIVILEGED_BUILT_IN_ROLES } from "../../azure/roles";
+import { BUILT_IN_ROLE_GUIDS, PRIVILEGED_BUILT_IN_ROLES } from "../../azure/roles";
 import {
     AZURE_TOKEN_EXCHANGE_AUDIENCE,
     GITHUB_ACTIONS_ISSUER,
@@ -15,11 +15,11 @@ import { aliasFormerType } from "../typeToken";
 
 /** Built-in Azure roles the pipeline identities hold. Source: "Azure built-in roles" (learn.microsoft.com). */
 export const PIPELINE_ROLES = {
-    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-    contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
-    roleBasedAccessControlAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
-    keyVaultReader: "21090545-7ca7-4776-b22c-e363652d74d2",
-    keyVaultCertificatesOfficer: "a4417e6f-fecd-4de8-b567-7b0420556985",
+    reader: BUILT_IN_ROLE_GUIDS.reader,
+    contributor: BUILT_IN_ROLE_GUIDS.contributor,
+    roleBasedAccessControlAdministrator: BUILT_IN_ROLE_GUIDS.roleBasedAccessControlAdministrator,
+    keyVaultReader: BUILT_IN_ROLE_GUIDS.keyVaultReader,
+    keyVaultCertificatesOfficer: BUILT_IN_ROLE_GUIDS.keyVaultCertificatesOfficer,
 } as const;
 
 /**

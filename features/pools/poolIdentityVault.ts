@@ -8,11 +8,12 @@ import { GrantPropagationWait } from "../keyVault/grantPropagationWait";
 import { recoverableVaultProperties } from "../keyVault/recoverableVault";
 import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "../privateNetworking/privateNetworking";
 import { aliasFormerType } from "../typeToken";
+import { BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
-export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
-export const KEY_VAULT_CERTIFICATES_OFFICER_ROLE = "a4417e6f-fecd-4de8-b567-7b0420556985";
-export const KEY_VAULT_READER_ROLE = "21090545-7ca7-4776-b22c-e363652d74d2";
+export const KEY_VAULT_SECRETS_USER_ROLE = BUILT_IN_ROLE_GUIDS.keyVaultSecretsUser;
+export const KEY_VAULT_CERTIFICATES_OFFICER_ROLE = BUILT_IN_ROLE_GUIDS.keyVaultCertificatesOfficer;
+export const KEY_VAULT_READER_ROLE = BUILT_IN_ROLE_GUIDS.keyVaultReader;
 
 /** What the pool identity may do under access policies: read the certificate's secret, and see the certificate. */
 export const POOL_IDENTITY_PERMISSIONS = { secrets: ["get", "list"], certificates: ["get", "list"] };

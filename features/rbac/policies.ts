@@ -13,6 +13,7 @@ import {
     isSet,
     roleDefinitionGuid,
 } from "../../policies/common";
+import { BATCH_BUILT_IN_ROLES, BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
 
 const isRoleAssignment = (type: string) => isAzureNativeType(type, "authorization", "RoleAssignment");
 const isRoleDefinition = (type: string) => isAzureNativeType(type, "authorization", "RoleDefinition");
@@ -34,7 +35,7 @@ export const POOL_WRITE_OPERATIONS = ["Microsoft.Batch/batchAccounts/pools/write
 const JOB_SUBMISSION_DATA_ACTIONS = ["Microsoft.Batch/batchAccounts/jobs/write"];
 
 /** Contributor: every action on every resource in scope, which includes the Batch account's keys and pools. */
-export const CONTRIBUTOR_ROLE_ID = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+export const CONTRIBUTOR_ROLE_ID = BUILT_IN_ROLE_GUIDS.contributor;
 
 export const roleAssignmentPrincipalType: ResourceValidationPolicy = {
     name: "role-assignment-principal-type",
@@ -267,10 +268,10 @@ export const roleAssignmentBroadBatchRole: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
-        "Assign the least-privilege built-in for the job: Azure Batch Job Submitter (48e5e92e-a480-4e71-aa9c-2778f4c13781) " +
-        "to submit jobs, Azure Batch Account Contributor (29fe4964-1e60-436b-bd3a-77fd4c178b3c) to manage the account and " +
-        "pools, Azure Batch Data Contributor (6aaa78f1-f7de-44ca-8722-c64a23943cae) for jobs and pools without account " +
-        "management, Azure Batch Account Reader (11076f67-66f6-4be0-8f6b-f0609fd05cc9) to read; in batch-entra's " +
+        `Assign the least-privilege built-in for the job: Azure Batch Job Submitter (${BATCH_BUILT_IN_ROLES.AzureBatchJobSubmitter.guid}) ` +
+        `to submit jobs, Azure Batch Account Contributor (${BATCH_BUILT_IN_ROLES.AzureBatchAccountContributor.guid}) to manage the account and ` +
+        `pools, Azure Batch Data Contributor (${BATCH_BUILT_IN_ROLES.AzureBatchDataContributor.guid}) for jobs and pools without account ` +
+        `management, Azure Batch Account Reader (${BATCH_BUILT_IN_ROLES.AzureBatchAccountReader.guid}) to read; in batch-entra's ` +
         "roleAssignments use JobSubmitter, AzureBatchJobSubmitter, AzureBatchAccountContributor, AzureBatchDataContributor " +
         "or AzureBatchAccountReader instead of Contributor.",
     url: "https://learn.microsoft.com/azure/batch/batch-role-based-access-control",
