@@ -123,7 +123,6 @@ export const JOB_SUBMITTER_ROLE = {
         "Microsoft.Support/*",
         "Microsoft.Insights/alertRules/*",
     ],
-    notActions: [],
     dataActions: ["Microsoft.Batch/batchAccounts/jobs/*", "Microsoft.Batch/batchAccounts/jobSchedules/*"],
     notDataActions: [],
 } as const;

@@ -105,10 +105,6 @@ export class ConfigReader {
         }
     }
 
-    get hasProblems(): boolean {
-        return this.problems.length > 0;
-    }
-
     /**
      * The raw string of a key, marking it as known. Empty strings count as unset: `pulumi config set k ""`. A secret
      * value is refused without being read further, so no rule can echo it.
@@ -335,12 +331,12 @@ export class ConfigReader {
     }
 
     /** Throws one error with every problem found, including keys in this namespace nothing reads (typos). */
-    finish(suggestions: readonly string[] = []): void {
+    finish(): void {
         this.warnAboutPlainTextCredentials();
         const prefix = `${this.namespace}:`;
         for (const key of this.raw.keys()) {
             if (key.startsWith(prefix) && !this.readKeys.has(key)) {
-                const near = closest(key.slice(prefix.length), [...this.readKeys, ...suggestions].map((k) => k.replace(prefix, "")));
+                const near = closest(key.slice(prefix.length), [...this.readKeys].map((k) => k.replace(prefix, "")));
                 this.report(
                     key,
                     `batch-entra has no such key${near ? `; did you mean "${prefix}${near}"?` : ""}`,

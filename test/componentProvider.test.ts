@@ -32,7 +32,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const NOT_SERVED_YET: Record<string, string> = {
     BatchRbac: "jobSubmitterRole is a union of object types; grants and GrantedRole use readonly arrays and a literal-union alias; jobSubmitterRolePropagation is a @pulumiverse resource",
     CertificateRotatingPool: "image, identity and certificates are inline object types holding pulumi.Resource; scale is a discriminated union; vaultAccess is readonly Resource[]",
-    PipelineIdentity: "deployEnvironments, assignableRoleDefinitionIds, keyVaultIds and owners are readonly arrays",
+    PipelineIdentity: "deployEnvironments, assignableRoleDefinitionIds and owners are readonly arrays",
     PoolIdentityVault: "permissionModel is a literal union; certificateManager and certificateReaders are inline object types; the certificate lists are readonly arrays",
 };
 

@@ -144,7 +144,7 @@ export class BatchAccount extends pulumi.ComponentResource {
         if (autoStorage !== undefined) {
             const principalId = this.account.identity.apply((identity) => {
                 if (!identity?.principalId) {
-                    throw new Error("The Batch account has no system-assigned identity to reach its auto-storage account with");
+                    throw new pulumi.ResourceError("The Batch account has no system-assigned identity to reach its auto-storage account with", this);
                 }
                 return identity.principalId;
             });
@@ -170,6 +170,20 @@ export class BatchAccount extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`https://${this.account.accountEndpoint}`;
         this.location = this.account.location;
 
-        this.registerOutputs({ name: this.name, id: this.id, url: this.url, resourceGroupName: this.resourceGroupName, location: this.location });
+        this.registerOutputs({
+
+            name: this.name,
+
+            id: this.id,
+
+            url: this.url,
+
+            resourceGroupName: this.resourceGroupName,
+
+            location: this.location,
+
+            resourceGroupId: this.resourceGroupId,
+
+        });
     }
 }

@@ -100,9 +100,10 @@ export class BatchClientApp extends pulumi.ComponentResource {
         this.userImpersonationScopeId = batchApi.oauth2PermissionScopeIds.apply((scopes) => {
             const id = scopes[BATCH_USER_IMPERSONATION];
             if (!id) {
-                throw new Error(
+                throw new pulumi.ResourceError(
                     `The Azure Batch API service principal in this tenant has no "${BATCH_USER_IMPERSONATION}" scope; ` +
                         "register the Microsoft.Batch resource provider in the subscription and try again.",
+                    this,
                 );
             }
             return id;
@@ -199,6 +200,9 @@ export class BatchClientApp extends pulumi.ComponentResource {
             clientId: this.clientId,
             servicePrincipalObjectId: this.servicePrincipalObjectId,
             clientSecretExpiresAt: this.clientSecretExpiresAt,
+            userImpersonationScopeId: this.userImpersonationScopeId,
+            clientSecret: this.clientSecret,
+            clientSecretRotatesAt: this.clientSecretRotatesAt,
         });
     }
 
@@ -207,7 +211,7 @@ export class BatchClientApp extends pulumi.ComponentResource {
         const current = await azuread.getApplication({ displayName }, { parent: this });
         const same = current.owners.length === declared.length && declared.every((owner) => current.owners.includes(owner));
         if (!same) {
-            throw new Error(ownerChangeRefusal(displayName, current.owners, declared));
+            throw new pulumi.ResourceError(ownerChangeRefusal(displayName, current.owners, declared), this);
         }
         return declared;
     }

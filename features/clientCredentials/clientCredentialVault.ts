@@ -240,7 +240,19 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
             );
         }
 
-        this.registerOutputs({ keyVaultUri: this.keyVaultUri, clientSecretUrl: this.clientSecretUrl, certificateSecretUrl: this.certificateSecretUrl });
+        this.registerOutputs({
+
+            keyVaultUri: this.keyVaultUri,
+
+            clientSecretUrl: this.clientSecretUrl,
+
+            certificateSecretUrl: this.certificateSecretUrl,
+
+            certificateThumbprint: this.certificateThumbprint,
+
+            certificateExpiresAt: this.certificateExpiresAt,
+
+        });
     }
 }
 

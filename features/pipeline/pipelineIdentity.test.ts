@@ -177,26 +177,16 @@ describe("the pipeline identity (pipelineIdentity: true)", () => {
 });
 
 describe("the PipelineIdentity component on its own", () => {
-    const vault = `${RESOURCE_GROUP_ID}/providers/Microsoft.KeyVault/vaults/kv-batch`;
-    const program = (assignable: string[], keyVaultIds: string[] = []) => async () => {
+    const program = (assignable: string[]) => async () => {
         const identity = new PipelineIdentity("ci", {
             repository: "contoso/batch-entra",
             deployEnvironments: ["production"],
             displayNamePrefix: "batch",
             resourceGroupId: RESOURCE_GROUP_ID,
             assignableRoleDefinitionIds: assignable,
-            keyVaultIds,
         });
         return { deploy: identity.deployClientId };
     };
-
-    test("with a vault, deploy gets Key Vault Certificates Officer and preview Key Vault Reader, scoped to the vault", async () => {
-        const run = await runOffline({ config: exampleStackConfig(), program: program([PIPELINE_ROLES.reader], [vault]) });
-        expect(roleOf(findResource(run, ROLE_ASSIGNMENT, "ci-deploy-vault-0"))).toBe(PIPELINE_ROLES.keyVaultCertificatesOfficer);
-        expect(roleOf(findResource(run, ROLE_ASSIGNMENT, "ci-preview-vault-0"))).toBe(PIPELINE_ROLES.keyVaultReader);
-        expect(findResource(run, ROLE_ASSIGNMENT, "ci-deploy-vault-0").inputs.scope).toBe(vault);
-        expect(resourcesOfType(run, ROLE_ASSIGNMENT)).toHaveLength(5);
-    });
 
     test("full role definition IDs are reduced to their GUIDs in the condition", async () => {
         const custom = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/ABCDEF01-2345-6789-ABCD-EF0123456789`;

@@ -57,11 +57,6 @@ export interface PipelineIdentityArgs {
      * See https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
      */
     assignableRoleDefinitionIds: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * Optional. Key Vaults the program manages certificates in: the deploy identity gets Key Vault Certificates
-     * Officer, the preview identity Key Vault Reader on each. Default: none.
-     */
-    keyVaultIds?: readonly pulumi.Input<string>[];
     /** Optional. Owners of both app registrations by object ID. Default: none (Entra administrators manage them). */
     owners?: readonly string[];
     /** Optional. The OIDC issuer; only GitHub Enterprise Server changes it. Default: `https://token.actions.githubusercontent.com`. */
@@ -100,7 +95,7 @@ export class PipelineIdentity extends pulumi.ComponentResource {
             graph.appRoleIds.apply((ids) => {
                 const id = ownEntry(ids, permission);
                 if (!id) {
-                    throw new Error(`Microsoft Graph in this tenant has no application permission "${permission}"`);
+                    throw new pulumi.ResourceError(`Microsoft Graph in this tenant has no application permission "${permission}"`, this);
                 }
                 return id;
             });
@@ -155,10 +150,6 @@ export class PipelineIdentity extends pulumi.ComponentResource {
             PIPELINE_ROLES.roleBasedAccessControlAdministrator,
             conditionRoles.apply(constrainAssignableRoles),
         );
-        (args.keyVaultIds ?? []).forEach((vaultId, index) => {
-            this.assignRole(`${name}-preview-vault-${index}`, vaultId, preview.servicePrincipal, PIPELINE_ROLES.keyVaultReader);
-            this.assignRole(`${name}-deploy-vault-${index}`, vaultId, deploy.servicePrincipal, PIPELINE_ROLES.keyVaultCertificatesOfficer);
-        });
 
         this.previewApplication = preview.application;
         this.deployApplication = deploy.application;

@@ -172,6 +172,6 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
 
         this.poolId = this.pool.id;
         this.poolName = pulumi.output(args.poolName);
-        this.registerOutputs({ poolId: this.poolId });
+        this.registerOutputs({ poolId: this.poolId, poolName: this.poolName });
     }
 }

@@ -174,14 +174,22 @@ export class BatchRbac extends pulumi.ComponentResource {
         const keys = new Set<string>();
         const granted = args.grants.map((grant) => {
             if (keys.has(grant.key)) {
-                throw new Error(`BatchRbac "${name}": two grants share the key "${grant.key}"`);
+                throw new pulumi.ResourceError(`grants: two grants share the key "${grant.key}"`, this);
             }
             keys.add(grant.key);
             return this.assign(name, grant, args.batchAccountId, subscriptionId);
         });
         this.assignments = pulumi.all(granted);
 
-        this.registerOutputs({ jobSubmitterRoleDefinitionId: this.jobSubmitterRoleDefinitionId, assignments: this.assignments });
+        this.registerOutputs({
+
+            jobSubmitterRoleDefinitionId: this.jobSubmitterRoleDefinitionId,
+
+            assignments: this.assignments,
+
+            jobSubmitterRoleName: this.jobSubmitterRoleName,
+
+        });
     }
 
     private assign(name: string, grant: RoleGrant, batchAccountId: pulumi.Input<string>, subscriptionId: pulumi.Output<string>): pulumi.Output<GrantedRole> {

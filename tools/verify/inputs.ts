@@ -26,18 +26,6 @@ export interface VerifyInputs {
 /** Input that cannot be used: missing or malformed. The message says which value and how to supply it. */
 export class InputError extends Error {}
 
-/** Environment variables read, in the Azure SDK's own names where one exists. */
-export const ENVIRONMENT_VARIABLES = [
-    "AZURE_TENANT_ID",
-    "AZURE_CLIENT_ID",
-    "AZURE_CLIENT_SECRET",
-    "AZURE_AUTHORITY_HOST",
-    "BATCH_ACCOUNT_URL",
-    "BATCH_RESOURCE",
-    "AZURE_CLIENT_CERTIFICATE_PATH",
-    "CLIENT_CREDENTIAL_KEY_VAULT_URL",
-] as const;
-
 const PUBLIC_CLOUD = CLOUDS.public;
 
 /** True when any variable that names an app or an account is set: the environment then wins over the stack. */
