@@ -4,7 +4,9 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../../config/naming";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, roleDefinitionResourceId } from "../../azure/roles";
+import { listArgProblems, refuseBadArgs, textArgProblem } from "../argRules";
 import { aliasFormerType } from "../typeToken";
+import { ACCOUNT_NAME_RULE, IP_RANGES_EXAMPLE, RESOURCE_GROUP_NAME_RULE, ipRangeProblem } from "./config";
 
 /** Data-plane authentication modes of a Batch account. */
 export const AuthenticationMode = { AAD: "AAD", SharedKey: "SharedKey", TaskAuthenticationToken: "TaskAuthenticationToken" } as const;
@@ -91,6 +93,12 @@ export class BatchAccount extends pulumi.ComponentResource {
 
     constructor(name: string, args: BatchAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:BatchAccount", name, {}, aliasFormerType(opts, "batch-entra:batch:BatchAccount"));
+        refuseBadArgs(this, [
+            textArgProblem("accountName", args.accountName, ACCOUNT_NAME_RULE),
+            textArgProblem("resourceGroup.name", args.resourceGroup.name, RESOURCE_GROUP_NAME_RULE),
+            ...listArgProblems("allowedIpRanges", args.allowedIpRanges, IP_RANGES_EXAMPLE, ipRangeProblem),
+            ...listArgProblems("allowedNodeManagementIpRanges", args.allowedNodeManagementIpRanges, IP_RANGES_EXAMPLE, ipRangeProblem),
+        ]);
 
         const tags = { ...(args.tags ?? {}) };
         if (args.resourceGroup.existing) {

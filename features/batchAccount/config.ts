@@ -3,6 +3,7 @@ import { shown } from "../../config/messages";
 import { shortHash } from "../../config/naming";
 import { ConfigReader, RawConfig } from "../../config/reader";
 import type { StackIdentity } from "../../config/settings";
+import { TextRule } from "../argRules";
 
 export type AuthenticationMode = "AAD" | "SharedKey" | "TaskAuthenticationToken";
 export type PublicNetworkAccess = "Enabled" | "Disabled";
@@ -26,12 +27,26 @@ export interface BatchAccountSettings {
     readonly autoStorageAccountId: string | undefined;
 }
 
-const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+export const ACCOUNT_NAME_RULE: TextRule = {
+    pattern: /^[a-z0-9]{3,24}$/,
+    rule: "a Batch account name is 3 to 24 lowercase letters and digits (no hyphens or capitals)",
+    example: "batchprod01",
+};
 const LOCATION = /^[a-z][a-z0-9]+$/;
 /** Resource group names: letters, digits, underscores, hyphens, periods and parentheses; no trailing period. */
-const RESOURCE_GROUP_NAME = /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u;
+export const RESOURCE_GROUP_NAME_RULE: TextRule = {
+    pattern: /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u,
+    rule: "a resource group name is 1 to 90 letters, digits, underscores, hyphens, periods or parentheses and cannot end in a period",
+    example: "rg-batch-entra-prod",
+};
 const IPV4 = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}";
 export const IPV4_OR_CIDR = new RegExp(`^${IPV4}(/([0-9]|[12][0-9]|3[0-2]))?$`);
+export const IP_RANGES_EXAMPLE = '["203.0.113.0/24", "198.51.100.7"]';
+
+/** An IP rule's problem, for the reader's allowedIpRanges and the component's allowedIpRanges alike. */
+export function ipRangeProblem(value: string): string | undefined {
+    return IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`;
+}
 const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i");
 
 /**
@@ -47,18 +62,10 @@ export function defaultBatchAccountName(stack: StackIdentity, subscriptionId: st
 export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, stack: StackIdentity): BatchAccountSettings {
     const location = readLocation(reader, raw);
 
-    const resourceGroupName = reader.string("resourceGroupName", `rg-${stack.projectName}-${stack.stackName}`, {
-        example: "rg-batch-entra-prod",
-        pattern: RESOURCE_GROUP_NAME,
-        rule: "a resource group name is 1 to 90 letters, digits, underscores, hyphens, periods or parentheses and cannot end in a period",
-    });
+    const resourceGroupName = reader.string("resourceGroupName", `rg-${stack.projectName}-${stack.stackName}`, RESOURCE_GROUP_NAME_RULE);
     const existingResourceGroup = reader.boolean("useExistingResourceGroup", false);
 
-    const accountName = reader.optionalString("batchAccountName", {
-        example: "batchprod01",
-        pattern: ACCOUNT_NAME,
-        rule: "a Batch account name is 3 to 24 lowercase letters and digits (no hyphens or capitals)",
-    });
+    const accountName = reader.optionalString("batchAccountName", ACCOUNT_NAME_RULE);
 
     readPoolAllocationMode(reader);
     const allowedAuthenticationModes = readAuthenticationModes(reader);
@@ -67,8 +74,8 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
     const defaultAccess: PublicNetworkAccess = reader.isSet("privateEndpointSubnetId") ? "Disabled" : "Enabled";
     const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], defaultAccess);
     const allowedIpRanges = reader.stringList("allowedIpRanges", {
-        example: '["203.0.113.0/24", "198.51.100.7"]',
-        item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),
+        example: IP_RANGES_EXAMPLE,
+        item: ipRangeProblem,
         limit: BATCH_IP_RULES_PER_ENDPOINT,
     });
     if (publicNetworkAccess === "Disabled" && allowedIpRanges.length > 0) {

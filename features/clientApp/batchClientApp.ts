@@ -2,7 +2,16 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { AZURE_BATCH_API_APP_ID, BATCH_USER_IMPERSONATION } from "../../azure/clouds";
+import { listArgProblems, refuseBadArgs, textArgProblem } from "../argRules";
 import { aliasFormerType } from "../typeToken";
+import {
+    DISPLAY_NAME_RULE,
+    PUBLIC_CLIENT_REDIRECT_URIS_EXAMPLE,
+    WEB_REDIRECT_URIS_EXAMPLE,
+    clientSecretProblems,
+    publicClientRedirectUriProblem,
+    webRedirectUriProblem,
+} from "./config";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -92,6 +101,15 @@ export class BatchClientApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: BatchClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:BatchClientApp", name, {}, aliasFormerType(opts, "batch-entra:app:BatchClientApp"));
+        const secretProblems = args.clientSecret ? clientSecretProblems(args.clientSecret.lifetimeDays, args.clientSecret.overlapDays) : {};
+        refuseBadArgs(this, [
+            textArgProblem("displayName", args.displayName, DISPLAY_NAME_RULE),
+            ...listArgProblems("redirectUris.web", args.redirectUris?.web, WEB_REDIRECT_URIS_EXAMPLE, webRedirectUriProblem),
+            ...listArgProblems("redirectUris.spa", args.redirectUris?.spa, WEB_REDIRECT_URIS_EXAMPLE, webRedirectUriProblem),
+            ...listArgProblems("redirectUris.publicClient", args.redirectUris?.publicClient, PUBLIC_CLIENT_REDIRECT_URIS_EXAMPLE, publicClientRedirectUriProblem),
+            secretProblems.lifetime === undefined ? undefined : { arg: "clientSecret.lifetimeDays", problem: secretProblems.lifetime, example: "180" },
+            secretProblems.overlap === undefined ? undefined : { arg: "clientSecret.overlapDays", problem: secretProblems.overlap, example: "30" },
+        ]);
 
         const deployer = azuread.getClientConfigOutput({ parent: this });
         // The scope GUID of user_impersonation is not published: read it from the Batch API's service principal,

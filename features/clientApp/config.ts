@@ -7,6 +7,7 @@ import {
 } from "../../azure/limits";
 import { shown } from "../../config/messages";
 import { ConfigReader } from "../../config/reader";
+import { TextRule } from "../argRules";
 
 export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
 
@@ -33,6 +34,33 @@ export interface ClientAppSettings {
         /** How long the outgoing secret stays valid after a rotation issues its successor. */
         readonly overlapDays: number;
     };
+}
+
+export const DISPLAY_NAME_RULE: TextRule = { pattern: /^.{1,120}$/, rule: "a display name is 1 to 120 characters", example: "batch-entra-prod" };
+export const WEB_REDIRECT_URIS_EXAMPLE = '["https://batch-portal.contoso.com/signin-oidc"]';
+export const PUBLIC_CLIENT_REDIRECT_URIS_EXAMPLE = '["http://localhost"]';
+const LIFETIME_RULE = "at most 24 months, as the portal allows";
+
+/**
+ * The client secret's rules that hold between the two numbers, named by their arg (`lifetimeDays`) or key
+ * (`clientSecretLifetimeDays`) by the caller.
+ */
+export function clientSecretProblems(lifetimeDays: number, overlapDays: number): { lifetime?: string; overlap?: string } {
+    const outside = (value: number, min: number, max: number) => !Number.isInteger(value) || value < min || value > max;
+    if (outside(lifetimeDays, 1, MAX_SECRET_LIFETIME_DAYS)) {
+        return { lifetime: `${shown(lifetimeDays)} is not a whole number from 1 to ${MAX_SECRET_LIFETIME_DAYS}: ${LIFETIME_RULE}` };
+    }
+    if (outside(overlapDays, MIN_OVERLAP_DAYS, MAX_SECRET_LIFETIME_DAYS - 1)) {
+        return { overlap: `${shown(overlapDays)} is not a whole number from ${MIN_OVERLAP_DAYS} to ${MAX_SECRET_LIFETIME_DAYS - 1}: ${OVERLAP_RULE}` };
+    }
+    if (overlapDays >= lifetimeDays) {
+        return {
+            overlap:
+                `${overlapDays} days of overlap leave no time between rotations of a secret that lives ${lifetimeDays} days; ` +
+                "the overlap must be shorter than the lifetime",
+        };
+    }
+    return {};
 }
 
 /** The portal's and the docs' ceiling for a client secret's lifetime: 24 months. */
@@ -111,11 +139,7 @@ function parseUri(value: string): URL | undefined {
 }
 
 export function readClientAppSettings(reader: ConfigReader, defaultName: string): ClientAppSettings {
-    const displayName = reader.string("appDisplayName", defaultName, {
-        example: "batch-entra-prod",
-        pattern: /^.{1,120}$/,
-        rule: "a display name is 1 to 120 characters",
-    });
+    const displayName = reader.string("appDisplayName", defaultName, DISPLAY_NAME_RULE);
     const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
     const owners = reader.guidList("appOwners", APP_OWNERS);
     if (owners.length === 0) {
@@ -127,10 +151,10 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
             '["00000000-1111-2222-3333-444444444444"]',
         );
     }
-    const web = reader.stringList("webRedirectUris", { example: '["https://batch-portal.contoso.com/signin-oidc"]', item: webRedirectUriProblem });
+    const web = reader.stringList("webRedirectUris", { example: WEB_REDIRECT_URIS_EXAMPLE, item: webRedirectUriProblem });
     const spa = reader.stringList("spaRedirectUris", { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
     const publicClient = reader.stringList("publicClientRedirectUris", {
-        example: '["http://localhost"]',
+        example: PUBLIC_CLIENT_REDIRECT_URIS_EXAMPLE,
         item: publicClientRedirectUriProblem,
     });
     const redirectUriCount = web.length + spa.length + publicClient.length;
@@ -146,13 +170,9 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
         max: MAX_SECRET_LIFETIME_DAYS - 1,
         why: OVERLAP_RULE,
     });
-    if (overlapDays >= lifetimeDays) {
-        reader.report(
-            "clientSecretOverlapDays",
-            `${overlapDays} days of overlap leave no time between rotations of a secret that lives ${lifetimeDays} days; ` +
-                "the overlap must be shorter than the lifetime",
-            String(Math.max(1, Math.floor(lifetimeDays / 6))),
-        );
+    const { overlap } = clientSecretProblems(lifetimeDays, overlapDays);
+    if (overlap !== undefined && overlapDays >= lifetimeDays) {
+        reader.report("clientSecretOverlapDays", overlap, String(Math.max(1, Math.floor(lifetimeDays / 6))));
     }
 
     return {
@@ -178,5 +198,5 @@ function readSecretLifetime(reader: ConfigReader): number {
         );
         return 180;
     }
-    return reader.integer(key, 180, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: "at most 24 months, as the portal allows" });
+    return reader.integer(key, 180, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: LIFETIME_RULE });
 }

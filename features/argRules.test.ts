@@ -1,0 +1,65 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DeclaredResource, OfflineProgramError, runOffline } from "../tools/offlineRuntime";
+import { exampleStackConfig, expectRejected } from "../test/helpers";
+import { BatchAccount, BatchAccountArgs } from "./batchAccount/batchAccount";
+import { BatchClientApp, BatchClientAppArgs } from "./clientApp/batchClientApp";
+
+/*
+ * Scenario: a platform team's own program constructs the components directly, with no stack configuration to
+ * validate. A bad arg is refused as a ResourceError naming the arg, in the words the stack's reader uses for the
+ * matching key, before the component declares any child.
+ */
+
+async function refusal(construct: () => pulumi.ComponentResource): Promise<{ message: string; resources: readonly DeclaredResource[] }> {
+    const failure = await runOffline({
+        config: exampleStackConfig(),
+        program: async () => {
+            construct();
+            return {};
+        },
+    }).catch((error) => error);
+    expect(failure).toBeInstanceOf(OfflineProgramError);
+    expect((failure as OfflineProgramError).cause).toBeInstanceOf(pulumi.ResourceError);
+    return { message: failure.message, resources: failure.resources };
+}
+
+const GOOD_ACCOUNT: BatchAccountArgs = { location: "westeurope", resourceGroup: { name: "rg-batch" }, accountName: "batchprod01", subscriptionId: "8c3f1c55-0000-4000-8000-00000000b47c" };
+const GOOD_APP: BatchClientAppArgs = { displayName: "batch-app", clientSecret: { lifetimeDays: 180, overlapDays: 30 } };
+
+describe("BatchAccount used as a library", () => {
+    test.each([
+        ["accountName", { accountName: "Batch-Prod" }, "batchAccountName", { batchAccountName: "Batch-Prod" }],
+        ["resourceGroup.name", { resourceGroup: { name: "rg-ends-in." } }, "resourceGroupName", { resourceGroupName: "rg-ends-in." }],
+        ["allowedIpRanges[1]", { allowedIpRanges: ["203.0.113.0/24", "300.1.1.1"] }, "allowedIpRanges[1]", { allowedIpRanges: ["203.0.113.0/24", "300.1.1.1"] }],
+    ])("refuses a bad %s before declaring anything, in the reader's words", async (arg, bad, key, config) => {
+        const { message, resources } = await refusal(() => new BatchAccount("account", { ...GOOD_ACCOUNT, ...bad }));
+        expect(message).toContain(`${arg}: `);
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+        const { problem } = await expectRejected(config, key);
+        expect(message).toContain(problem.problem);
+    });
+
+    test("good args declare the account", async () => {
+        const run = await runOffline({ config: exampleStackConfig(), program: async () => (new BatchAccount("account", GOOD_ACCOUNT), {}) });
+        expect(run.resources.some((resource) => resource.type === "azure-native:batch:BatchAccount")).toBe(true);
+    });
+});
+
+describe("BatchClientApp used as a library", () => {
+    test.each([
+        ["displayName", { displayName: "" }, "is not valid: a display name is 1 to 120 characters"],
+        ["clientSecret.overlapDays", { clientSecret: { lifetimeDays: 30, overlapDays: 30 } }, "30 days of overlap leave no time between rotations"],
+        ["clientSecret.lifetimeDays", { clientSecret: { lifetimeDays: 0, overlapDays: 3 } }, "is not a whole number from 1 to 730"],
+    ])("refuses a bad %s before declaring anything", async (arg, bad, words) => {
+        const { message, resources } = await refusal(() => new BatchClientApp("app", { ...GOOD_APP, ...bad }));
+        expect(message).toContain(`${arg}: `);
+        expect(message).toContain(words);
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+    });
+
+    test("a redirect URI is refused in the reader's words", async () => {
+        const { message } = await refusal(() => new BatchClientApp("app", { ...GOOD_APP, redirectUris: { web: ["http://portal.contoso.com/"] } }));
+        const { problem } = await expectRejected({ webRedirectUris: ["http://portal.contoso.com/"] }, "webRedirectUris[0]");
+        expect(message).toContain(`redirectUris.web[0]: ${problem.problem}`);
+    });
+});
