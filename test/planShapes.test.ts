@@ -6,7 +6,7 @@ import { main } from "../tools/plan";
 import { readPlanFile } from "../tools/planJson";
 import { loadStackConfig } from "../tools/stackConfig";
 import { REPLACEMENT_RULES } from "../tools/replacementRules";
-import { PROJECT_DIR, runWith } from "./helpers";
+import { PROJECT_DIR, TYPESCRIPT_RUNNER, runWith } from "./helpers";
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "plan-shapes-"));
@@ -177,7 +177,7 @@ test("the replacement rules cover every resource type the program declares", asy
 test("a plan piped into another process arrives whole", () => {
     const script = path.join(tempDir(), "big.ts");
     fs.writeFileSync(script, `import { runCli } from ${JSON.stringify(path.join(PROJECT_DIR, "tools", "cli"))};\nrunCli(async () => { console.log("x".repeat(1_000_000)); return 0; });\n`);
-    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", script], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+    const child = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, script], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
     expect(child.status).toBe(0);
     expect(child.stdout.length).toBe(1_000_001);
 });
