@@ -1,8 +1,12 @@
-/** Tests type-check with `npm run typecheck`; jest only transpiles, which keeps the suite fast. */
+/**
+ * Tests type-check with `npm run typecheck`; jest only transpiles, which keeps the suite fast.
+ * Tests are `*.test.ts` files anywhere in the repository outside node_modules and build output.
+ */
 module.exports = {
     testEnvironment: "node",
-    roots: ["<rootDir>/test"],
-    testMatch: ["**/*.test.ts"],
+    testMatch: ["<rootDir>/**/*.test.ts"],
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/bin/"],
+    modulePathIgnorePatterns: ["<rootDir>/bin/"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
     testTimeout: 30000,
     // Most suites wait on the mock runtime or on child processes, so both cores pay off even on a 2-core machine.
