@@ -1,5 +1,5 @@
 /**
- * Tests type-check with `npm run typecheck`; jest only transpiles, which keeps the suite fast.
+ * `npm test` type-checks with tsc beside jest (tools/test.sh); jest only transpiles, so no suite pays for type-checking.
  * Tests are `*.test.ts` files anywhere in the repository outside node_modules and build output.
  */
 module.exports = {
