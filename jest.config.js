@@ -8,6 +8,7 @@ module.exports = {
     testPathIgnorePatterns: ["/node_modules/", "<rootDir>/bin/"],
     modulePathIgnorePatterns: ["<rootDir>/bin/"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/test/support/lazyArborist.js" },
     testTimeout: 30000,
     // Most suites wait on the mock runtime or on child processes, so both cores pay off even on a 2-core machine.
     maxWorkers: 2,
