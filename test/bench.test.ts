@@ -65,4 +65,27 @@ describe("the offline run skips SDK work nothing reads under mocks", () => {
         });
         expect(aliasCounts).toEqual([9]);
     });
+
+    test("a property's Output is made when the program first reads it, with the value the registration returned", async () => {
+        const authorization = await import("@pulumi/azure-native/authorization");
+        let before: string[] = [];
+        let principal: unknown;
+        let createdOn: unknown;
+        await runOffline({
+            config: {},
+            // An update, not a preview: in a preview an output the mock does not return is unknown, and apply skips it.
+            preview: false,
+            program: async () => {
+                const assignment = new authorization.RoleAssignment("ra", { principalId: "p-1", roleDefinitionId: "r", scope: "/subscriptions/s" });
+                // Without the lazy transfer every property already holds an Output here.
+                before = Object.keys(assignment).filter((key) => Object.getOwnPropertyDescriptor(assignment, key)?.get !== undefined);
+                principal = await new Promise((resolve) => assignment.principalId.apply(resolve));
+                createdOn = await new Promise((resolve) => assignment.createdOn.apply(resolve));
+                return {};
+            },
+        });
+        expect(before).toEqual(expect.arrayContaining(["principalId", "createdOn", "roleDefinitionId"]));
+        expect(principal).toBe("p-1");
+        expect(createdOn).toBeUndefined();
+    });
 });
