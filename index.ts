@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
 import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
+import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
+import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./components/nodeIdentity";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
 import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
@@ -30,6 +32,8 @@ export = async () => {
         pulumi.log.warn(describeConfigWarning(warning));
     }
 
+    await checkPoolNetworks(settings);
+
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
@@ -41,7 +45,9 @@ export = async () => {
         allowedAuthenticationModes: accountSettings.allowedAuthenticationModes,
         publicNetworkAccess: accountSettings.publicNetworkAccess,
         allowedIpRanges: accountSettings.allowedIpRanges,
+        allowedNodeManagementIpRanges: settings.privateNetworking.nodeManagementIpRanges,
         autoStorageAccountId: accountSettings.autoStorageAccountId,
+        autoStorageNodeIdentityId: poolNodeIdentityId(settings, subscriptionId),
         tags: settings.tags,
         subscriptionId,
     });
@@ -106,7 +112,9 @@ export = async () => {
         grants,
     });
 
-    const pools = declarePools(settings, batchAccount, subscriptionId, pipeline);
+    const privateNetwork = declarePrivateNetwork(settings, batchAccount);
+    const { outputs: pools, vaultId, components } = declarePools(settings, batchAccount, subscriptionId, pipeline, privateNetwork);
+    declareOperations(settings, { batchAccountId: batchAccount.id, vaultId, lockedContents: [batchRbac, ...privateNetwork.components, ...components] });
 
     return {
         cloud: cloud.name,
@@ -156,10 +164,11 @@ function declarePools(
     batchAccount: BatchAccount,
     subscriptionId: pulumi.Output<string>,
     pipeline: PipelineIdentity | undefined,
-): Record<string, unknown> {
+    privateNetwork: PrivateNetwork,
+): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string>; components: pulumi.Resource[] } {
     const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
     if (pools.length === 0) {
-        return {};
+        return { outputs: {}, components: [] };
     }
     // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
     // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
@@ -196,9 +205,18 @@ function declarePools(
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
             tags: settings.tags,
+            // A private account makes a private vault: nodes and the deployer reach both through private endpoints.
+            publicNetworkAccess: settings.privateNetworking.endpointSubnet ? settings.batchAccount.publicNetworkAccess : undefined,
+            privateEndpoint: privateNetwork.vaultEndpoint,
         },
         { providers: [certificateProvider] },
     );
+    const { autoStorageAccountId } = settings.batchAccount;
+    // Nodes that use the identity for auto-storage must not boot before it may read there.
+    const nodeIdentityAccess =
+        autoStorageAccountId !== undefined && pools.some((pool) => pool.nodeIdentity)
+            ? [new NodeIdentityAutoStorage("pool-node-identity", { storageAccountId: autoStorageAccountId, principalId: vault.identityPrincipalId, subscriptionId })]
+            : [];
     const declared = pools.map(
         (pool) =>
             new CertificateRotatingPool(`pool-${pool.name}`, {
@@ -209,7 +227,7 @@ function declarePools(
                 vmSize: pool.vmSize,
                 image: pool.image,
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: vault.identityAccess,
+                vaultAccess: [...vault.identityAccess, ...(pool.nodeIdentity ? nodeIdentityAccess : [])],
                 certificates: pool.certificates.map((cert) => ({
                     secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)!,
                     resource: ownEntry(vault.createdCertificates, cert.name),
@@ -217,9 +235,11 @@ function declarePools(
                 pollingIntervalSeconds: pool.pollingIntervalSeconds,
                 certificateStoreLocation: pool.certificateStoreLocation,
                 scale: pool.scale,
+                network: privateNetwork.poolNetwork(pool),
+                networkReady: privateNetwork.nodeManagementReady,
             }),
     );
-    return {
+    const outputs = {
         poolIdentityClientId: vault.identityClientId,
         poolIdentityPrincipalId: vault.identityPrincipalId,
         poolIdentityId: vault.identityId,
@@ -227,4 +247,5 @@ function declarePools(
         certificateSecretUrls: vault.certificateSecretUrls,
         poolIds: Object.fromEntries(declared.map((pool, index) => [pools[index].name, pool.poolId])),
     };
+    return { outputs, vaultId: vault.vault.id, components: [vault, ...nodeIdentityAccess, ...declared] };
 }

@@ -25,7 +25,7 @@ export interface BatchAccountArgs {
      */
     allowedAuthenticationModes?: readonly ("AAD" | "SharedKey" | "TaskAuthenticationToken")[];
     /**
-     * Optional. `Enabled` (default) or `Disabled` (private endpoints only, which this component does not create).
+     * Optional. `Enabled` (default) or `Disabled` (private endpoints only; PrivateEndpointWithDns creates them).
      * See https://learn.microsoft.com/azure/batch/public-network-access
      */
     publicNetworkAccess?: "Enabled" | "Disabled";
@@ -36,12 +36,24 @@ export interface BatchAccountArgs {
      */
     allowedIpRanges?: readonly string[];
     /**
+     * Optional. IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint (where nodes talk to the
+     * service); all others are denied. Default: none, which leaves it open to every address.
+     * See https://learn.microsoft.com/azure/batch/public-network-access#access-from-selected-public-networks
+     */
+    allowedNodeManagementIpRanges?: readonly string[];
+    /**
      * Optional. Resource ID of a storage account to link as auto-storage. Batch then reaches it with the account's
      * system-assigned identity (no storage keys), which this component grants Storage Blob Data Contributor on it.
      * Default: no auto-storage.
      * See https://learn.microsoft.com/rest/api/batchmanagement/batch-account/create#autostorageauthenticationmode
      */
     autoStorageAccountId?: string;
+    /**
+     * Optional. ARM ID of a user-assigned identity that pool nodes use for auto-storage (`nodeIdentityReference`); it
+     * must be attached to those pools. Default: none, so nodes have no identity for auto-storage.
+     * See https://learn.microsoft.com/rest/api/batchmanagement/batch-account/create#computenodeidentityreference
+     */
+    autoStorageNodeIdentityId?: pulumi.Input<string>;
     /** Optional. Tags for the resource group and the account. Default: none. */
     tags?: Readonly<Record<string, string>>;
     /** Required. The subscription the account lives in; built-in role IDs are expressed in it. */
@@ -81,6 +93,9 @@ export class BatchAccount extends pulumi.ComponentResource {
         }
 
         const ipRanges = args.allowedIpRanges ?? [];
+        const nodeManagementRanges = args.allowedNodeManagementIpRanges ?? [];
+        const denyExcept = (ranges: readonly string[]) =>
+            ranges.length > 0 ? { defaultAction: "Deny" as const, ipRules: ranges.map((value) => ({ action: "Allow" as const, value })) } : undefined;
         const autoStorage = args.autoStorageAccountId;
         this.account = new batch.BatchAccount(
             `${name}-account`,
@@ -92,13 +107,17 @@ export class BatchAccount extends pulumi.ComponentResource {
                 poolAllocationMode: "BatchService",
                 publicNetworkAccess: args.publicNetworkAccess ?? "Enabled",
                 networkProfile:
-                    ipRanges.length > 0
-                        ? { accountAccess: { defaultAction: "Deny", ipRules: ipRanges.map((value) => ({ action: "Allow", value })) } }
+                    ipRanges.length > 0 || nodeManagementRanges.length > 0
+                        ? { accountAccess: denyExcept(ipRanges), nodeManagementAccess: denyExcept(nodeManagementRanges) }
                         : undefined,
                 identity: autoStorage !== undefined ? { type: "SystemAssigned" } : undefined,
                 autoStorage:
                     autoStorage !== undefined
-                        ? { storageAccountId: autoStorage, authenticationMode: "BatchAccountManagedIdentity" }
+                        ? {
+                          storageAccountId: autoStorage,
+                          authenticationMode: "BatchAccountManagedIdentity",
+                          nodeIdentityReference: args.autoStorageNodeIdentityId ? { resourceId: args.autoStorageNodeIdentityId } : undefined,
+                      }
                         : undefined,
                 tags,
             },

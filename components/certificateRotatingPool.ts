@@ -10,7 +10,7 @@ export const IMDS_IDENTITY_ENDPOINT = "http://169.254.169.254/metadata/identity"
  * Properties Batch cannot change on an existing pool (`PropertyCannotBeUpdated`; extensions in particular cannot be
  * added to or changed on an existing pool): a change to any of them replaces the pool instead of failing the update.
  */
-export const POOL_REPLACE_ON_CHANGES = ["deploymentConfiguration", "identity", "vmSize"];
+export const POOL_REPLACE_ON_CHANGES = ["deploymentConfiguration", "identity", "vmSize", "networkConfiguration"];
 
 export interface CertificateRotatingPoolArgs {
     /** Required. Resource group of the Batch account. */
@@ -52,6 +52,14 @@ export interface CertificateRotatingPoolArgs {
     scale?:
         | { kind: "fixed"; dedicatedNodes: number; lowPriorityNodes: number }
         | { kind: "auto"; formula: string; evaluationInterval: string };
+    /**
+     * Optional. The subnet nodes join, and `none` for nodes without public IPs (`NoPublicIPAddresses`), which reach the
+     * service through the node-management endpoint. Default: no virtual network, Batch-managed public IPs.
+     * See https://learn.microsoft.com/azure/batch/simplified-node-communication-pool-no-public-ip
+     */
+    network?: { subnetId: pulumi.Input<string>; publicIPs: "none" | "batchManaged" };
+    /** Optional. What nodes need before they boot, such as the node-management private endpoint. Default: none. */
+    networkReady?: readonly pulumi.Resource[];
 }
 
 /**
@@ -115,6 +123,14 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
                         ],
                     },
                 },
+                networkConfiguration: args.network
+                    ? {
+                          subnetId: args.network.subnetId,
+                          publicIPAddressConfiguration: { provision: args.network.publicIPs === "none" ? "NoPublicIPAddresses" : "BatchManaged" },
+                      }
+                    : undefined,
+                // Classic communication is retired; simplified is the mode private endpoints and no-public-IP pools need.
+                targetNodeCommunicationMode: args.network ? "Simplified" : undefined,
                 scaleSettings:
                     scale.kind === "fixed"
                         ? { fixedScale: { targetDedicatedNodes: scale.dedicatedNodes, targetLowPriorityNodes: scale.lowPriorityNodes } }
@@ -125,6 +141,7 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
                 dependsOn: [
                     args.identity.resource,
                     ...args.vaultAccess,
+                    ...(args.networkReady ?? []),
                     ...args.certificates.flatMap((certificate) => (certificate.resource ? [certificate.resource] : [])),
                 ],
                 replaceOnChanges: POOL_REPLACE_ON_CHANGES,

@@ -5,6 +5,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../config/naming";
 import { GrantPropagationWait } from "./grantPropagationWait";
+import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "./privateNetworking";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6";
@@ -83,6 +84,13 @@ export interface PoolIdentityVaultArgs {
     certificates?: readonly CertificateToCreate[];
     /** Optional. Certificates that already exist, referenced by versionless secret URL. Default: none. */
     existingCertificates?: readonly ExistingCertificateReference[];
+    /**
+     * Optional. `Enabled` (default) or `Disabled`: the vault's data plane is then reachable only through `privateEndpoint`,
+     * from the deploying machine too. See https://learn.microsoft.com/azure/key-vault/general/private-link-service
+     */
+    publicNetworkAccess?: "Enabled" | "Disabled";
+    /** Optional. A private endpoint to the vault (sub-resource `vault`); certificates are requested after it resolves. Default: none. */
+    privateEndpoint?: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId">;
     /** Optional. Tags for the identity and the vault. Default: none. */
     tags?: Readonly<Record<string, string>>;
 }
@@ -144,6 +152,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     enabledForDeployment: false,
                     enabledForTemplateDeployment: false,
                     enabledForDiskEncryption: false,
+                    publicNetworkAccess: args.publicNetworkAccess,
                 },
                 tags: { ...args.tags },
             },
@@ -168,6 +177,13 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 { parent: this, deleteBeforeReplace: true },
             );
 
+        // With the endpoint, data-plane calls (the grant wait's probe, certificate requests) go to the vault's private
+        // address: they wait for its DNS record.
+        const vaultEndpoint = args.privateEndpoint
+            ? new PrivateEndpointWithDns(`${name}-vault-endpoint`, { ...args.privateEndpoint, targetResourceId: this.vault.id, groupId: "vault" }, { parent: this })
+            : undefined;
+        const dataPlaneReady = vaultEndpoint ? [vaultEndpoint.zoneGroup] : [];
+
         const manager = args.certificateManager ?? { principalId: client.objectId, principalType: "User" as const };
         let managerAccess: pulumi.Resource;
         this.identityAccess = [];
@@ -190,7 +206,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
             managerAccess = new GrantPropagationWait(
                 `${name}-grant-propagation`,
                 { vaultUri: this.vault.properties.apply((properties) => properties.vaultUri ?? ""), grantId: managerGrant.id },
-                { parent: this, dependsOn: [managerGrant] },
+                { parent: this, dependsOn: [managerGrant, ...dataPlaneReady] },
             );
             for (const reader of args.certificateReaders ?? []) {
                 new authorization.RoleAssignment(
@@ -268,7 +284,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     tags: { ...args.tags },
                 },
                 // The data-plane call fails with 403 until the manager's grant exists and has taken effect.
-                { parent: this, dependsOn: [managerAccess] },
+                { parent: this, dependsOn: [managerAccess, ...dataPlaneReady] },
             );
             urls[certificate.name] = created[certificate.name].versionlessSecretId;
         }

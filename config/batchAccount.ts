@@ -31,7 +31,7 @@ const LOCATION = /^[a-z][a-z0-9]+$/;
 /** Resource group names: letters, digits, underscores, hyphens, periods and parentheses; no trailing period. */
 const RESOURCE_GROUP_NAME = /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u;
 const IPV4 = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}";
-const IPV4_OR_CIDR = new RegExp(`^${IPV4}(/([0-9]|[12][0-9]|3[0-2]))?$`);
+export const IPV4_OR_CIDR = new RegExp(`^${IPV4}(/([0-9]|[12][0-9]|3[0-2]))?$`);
 const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i");
 
 /**
@@ -63,7 +63,9 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
     readPoolAllocationMode(reader);
     const allowedAuthenticationModes = readAuthenticationModes(reader);
 
-    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], "Enabled");
+    // With private endpoints the account is private unless the stack says otherwise (docs/private-networking-and-operations.md).
+    const defaultAccess: PublicNetworkAccess = reader.isSet("privateEndpointSubnetId") ? "Disabled" : "Enabled";
+    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], defaultAccess);
     const allowedIpRanges = reader.stringList("allowedIpRanges", {
         example: '["203.0.113.0/24", "198.51.100.7"]',
         item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import { CloudName } from "./clouds";
+import { PoolNetwork, PoolPublicIPs, readNodeIdentity, readPoolNetwork } from "./poolNetwork";
 import { SUBSCRIPTION_ID_PREFIX, hostNameProblem, isVmSizeShaped } from "./limits";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
@@ -73,6 +74,10 @@ export interface PoolDefinition {
     readonly pollingIntervalSeconds: number;
     readonly certificateStoreLocation: string;
     readonly certificates: readonly PoolCertificate[];
+    /** The subnet the nodes join and whether they get public IPs; undefined keeps them outside any virtual network. */
+    readonly network: PoolNetwork | undefined;
+    /** Nodes use the pools' identity for auto-storage (`nodeIdentityReference`). */
+    readonly nodeIdentity: boolean;
 }
 
 interface ImagePreset {
@@ -147,6 +152,9 @@ const POOL_FIELDS = [
     "pollingIntervalSeconds",
     "certificateStoreLocation",
     "certificates",
+    "subnetId",
+    "publicIPs",
+    "nodeIdentity",
 ];
 const CREATED_CERTIFICATE_FIELDS = ["name", "subject", "dnsNames", "validityMonths", "daysBeforeExpiry", "issuer"];
 const EXISTING_CERTIFICATE_FIELDS = ["name", "secretUrl", "keyVaultId"];
@@ -260,7 +268,7 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Reads one pool-list section of the configuration; problems are reported through the reader with the entry's path. */
-class PoolEntryReader {
+export class PoolEntryReader {
     constructor(
         private readonly reader: ConfigReader,
         private readonly entry: Json,
@@ -342,7 +350,12 @@ class PoolEntryReader {
     }
 }
 
-export function readPoolSettings(reader: ConfigReader, stack: { projectName: string; stackName: string }, cloud: CloudName): PoolSettings {
+export function readPoolSettings(
+    reader: ConfigReader,
+    stack: { projectName: string; stackName: string },
+    cloud: CloudName,
+    defaultPublicIPs: PoolPublicIPs = "batchManaged",
+): PoolSettings {
     const permissionModel = reader.oneOf<VaultPermissionModel>("poolKeyVaultPermissionModel", ["rbac", "accessPolicy"], "rbac");
     const keyVaultName = reader.optionalString("poolKeyVaultName", { example: "kv-batch-pools-01" });
     const vaultNameProblem = keyVaultName === undefined ? undefined : keyVaultNameProblem(keyVaultName);
@@ -364,7 +377,7 @@ export function readPoolSettings(reader: ConfigReader, stack: { projectName: str
             reader.report(POOLS_KEY, "must be a list of pool entries", POOL_EXAMPLE);
         } else {
             pools = raw.flatMap((entry, index) => {
-                const pool = readPool(reader, entry, `${POOLS_KEY}[${index}]`, cloud);
+                const pool = readPool(reader, entry, `${POOLS_KEY}[${index}]`, cloud, defaultPublicIPs);
                 return pool === undefined ? [] : [pool];
             });
             checkUnique(reader, pools, keyVaultName);
@@ -373,7 +386,7 @@ export function readPoolSettings(reader: ConfigReader, stack: { projectName: str
     return { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType };
 }
 
-function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: CloudName): PoolDefinition | undefined {
+function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: CloudName, defaultPublicIPs: PoolPublicIPs): PoolDefinition | undefined {
     if (!isObject(entry)) {
         reader.report(path, "must be an object with at least name and vmSize", '{"name": "pool-01", "vmSize": "Standard_D2s_v5"}');
         return undefined;
@@ -404,10 +417,12 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
     });
     const certificateStoreLocation = readStoreLocation(fields, image?.osFamily ?? "linux");
     const certificates = readCertificates(fields, name ?? "pool", cloud);
+    const network = readPoolNetwork(fields, defaultPublicIPs);
+    const nodeIdentity = readNodeIdentity(fields);
     if (name === undefined || vmSize === undefined || image === undefined) {
         return undefined;
     }
-    return { name, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates };
+    return { name, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates, network, nodeIdentity };
 }
 
 function readImage(fields: PoolEntryReader): PoolImage | undefined {

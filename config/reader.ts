@@ -231,6 +231,25 @@ export class ConfigReader {
      * A JSON value: structured keys are set in the stack file as YAML (Pulumi stores them as JSON) or with
      * `pulumi config set --path`. Returns undefined when unset or unparseable (the latter is reported).
      */
+    /**
+     * A key that takes either one word or a structure (`privateDnsZones: create`, or a map): the word as text, or the
+     * parsed list or map. Undefined when unset.
+     */
+    wordOrStructure(key: string): { readonly word: string } | { readonly structure: unknown } | undefined {
+        const value = this.rawValue(key);
+        if (value === undefined) {
+            return undefined;
+        }
+        if (/^[[{]/.test(value)) {
+            try {
+                return { structure: JSON.parse(value) };
+            } catch {
+                // Not JSON: a word that happens to start with a bracket; the key's own rule judges it.
+            }
+        }
+        return { word: value };
+    }
+
     json(key: string, example: string): unknown {
         const value = this.rawValue(key);
         if (value === undefined) {

@@ -11,6 +11,8 @@ import { ConfigWarning } from "./problems";
 import { checkStackRegion } from "./regions";
 import { ConfigReader, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
+import { OperationsSettings, readOperationsSettings } from "./operations";
+import { PrivateNetworkingSettings, checkPrivateNetworking, readPrivateNetworkingSettings } from "./privateNetworking";
 
 /** The configuration namespace: the project name in Pulumi.yaml. Changing it renames every key. */
 export const CONFIG_NAMESPACE = "batch-entra";
@@ -27,6 +29,8 @@ export interface Settings {
     readonly rbac: RbacSettings;
     readonly pools: PoolSettings;
     readonly pipeline: PipelineSettings;
+    readonly privateNetworking: PrivateNetworkingSettings;
+    readonly operations: OperationsSettings;
     /** Accepted values that are probably mistakes; `index.ts` logs them, the offline plan prints and counts them. */
     readonly warnings: readonly ConfigWarning[];
 }
@@ -49,11 +53,14 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const batchAccount = readBatchAccountSettings(reader, raw, stack);
     checkStackRegion(reader, batchAccount.location, cloud.name, reader.isSet("location") ? "location" : "azure-native:location");
     const rbac = readRbacSettings(reader, batchAccount.resourceGroup.name);
-    const pools = readPoolSettings(reader, stack, cloud.name);
+    const pools = readPoolSettings(reader, stack, cloud.name, batchAccount.publicNetworkAccess === "Disabled" ? "none" : "batchManaged");
     const pipeline = readPipelineSettings(reader, stack.stackName);
+    const privateNetworking = readPrivateNetworkingSettings(reader, cloud.name);
+    const operations = readOperationsSettings(reader);
     checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });
+    checkPrivateNetworking(reader, { batchAccount, pools, pipeline, privateNetworking, operations });
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, warnings: reader.warnings };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, privateNetworking, operations, warnings: reader.warnings };
 }
 
 /** Rules that involve keys of more than one section. */
@@ -64,14 +71,6 @@ function checkAcrossSections(reader: ConfigReader, settings: Pick<Settings, "cli
             "must name at least one person or group when pipelineIdentity is true: the deploy identity then owns the client " +
                 "app instead of whoever runs pulumi up, so the first CI run would otherwise leave no human owner",
             '["00000000-1111-2222-3333-444444444444"]',
-        );
-    }
-    if (settings.batchAccount.publicNetworkAccess === "Disabled" && settings.pools.pools.length > 0) {
-        reader.report(
-            "publicNetworkAccess",
-            "Disabled also closes the node management endpoint, so the pools' nodes could not talk to the Batch service " +
-                "without private endpoints, which this program does not create; keep it Enabled and narrow it with allowedIpRanges",
-            "Enabled",
         );
     }
 }

@@ -9,6 +9,7 @@ import {
 } from "./entraApp";
 import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "./keyVault";
 import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "./pools";
+import { batchAccountPrivateNodeManagement, batchPoolPublicIpsPrivateAccount, diagnosticSettingsPresent } from "./privateNetworking";
 import {
     customRoleNoRbacWrites,
     customRoleNoWildcardActions,
@@ -38,6 +39,7 @@ export const policies: Policies = [
     keyVaultRecoverable,
     batchPoolKeyVaultExtension,
     batchPoolExtensionIdentityAttached,
+    batchAccountPrivateNodeManagement,
     batchAccountPublicNetworkAccess,
     keyVaultPublicNetworkAccess,
     keyVaultRbacPermissionModel,
@@ -46,4 +48,6 @@ export const policies: Policies = [
     appRegistrationPublicClientFlows,
     appRegistrationImplicitGrant,
     roleAssignmentBroadBatchRole,
+    diagnosticSettingsPresent,
+    batchPoolPublicIpsPrivateAccount,
 ];

@@ -22,6 +22,9 @@ export const FAKE_GRAPH_APP_ROLE_IDS: Record<string, string> = {
 /** The time the time provider would record when it creates a rotation; fixed so runs are comparable. */
 export const FAKE_NOW = "2026-01-01T00:00:00Z";
 
+/** The region fake virtual networks are in; a test may move it to prove the pools' region check. */
+export const FAKE_NETWORK_LOCATION = { value: "westeurope" };
+
 /** A GUID-shaped value that depends only on `seed`. */
 export function fakeGuid(seed: string): string {
     const hex = createHash("sha256").update(seed).digest("hex");
@@ -51,6 +54,14 @@ const DAY_MS = 86_400_000;
 function armId(provider: string, name: string, inputs: Inputs): string {
     const group = inputs.resourceGroupName ?? "rg";
     return `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/${provider}/${name}`;
+}
+
+/** A resource whose ARM name is the input `nameInput` (the logical name when unset) under the `provider` path. */
+function namedArmResource(provider: (inputs: Inputs) => string, nameInput: string): StateFactory {
+    return (name, inputs) => {
+        const resourceName = inputs[nameInput] ?? name;
+        return { id: armId(provider(inputs), resourceName, inputs), name: resourceName };
+    };
 }
 
 /**
@@ -127,6 +138,23 @@ export const FAKE_STATE: Record<string, StateFactory> = {
             thumbprint: fakeGuid(`${name}/thumbprint`).replace(/-/g, "").toUpperCase().slice(0, 40),
         };
     },
+    "azure-native:network:PrivateEndpoint": namedArmResource(() => "Microsoft.Network/privateEndpoints", "privateEndpointName"),
+    "azure-native:network:PrivateDnsZoneGroup": namedArmResource(
+        (inputs) => `Microsoft.Network/privateEndpoints/${inputs.privateEndpointName ?? "endpoint"}/privateDnsZoneGroups`,
+        "privateDnsZoneGroupName",
+    ),
+    "azure-native:privatedns:PrivateZone": namedArmResource(() => "Microsoft.Network/privateDnsZones", "privateZoneName"),
+    "azure-native:privatedns:VirtualNetworkLink": namedArmResource(
+        (inputs) => `Microsoft.Network/privateDnsZones/${inputs.privateZoneName ?? "zone"}/virtualNetworkLinks`,
+        "virtualNetworkLinkName",
+    ),
+    "azure-native:monitor:DiagnosticSetting": (name, inputs) => ({
+        id: `${inputs.resourceUri ?? ""}/providers/Microsoft.Insights/diagnosticSettings/${inputs.name ?? name}`,
+    }),
+    "azure-native:authorization:ManagementLockByScope": (name, inputs) => ({
+        id: `${inputs.scope ?? ""}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
+        name: inputs.lockName ?? name,
+    }),
     "azure-native:batch:Pool": (name, inputs) => {
         const poolName = inputs.poolName ?? name;
         return {
@@ -161,6 +189,12 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
         name: inputs.resourceGroupName,
         location: "westeurope",
         properties: { provisioningState: "Succeeded" },
+    }),
+    // Every fake network is in the region the fake resource groups report.
+    "azure-native:network:getVirtualNetwork": (inputs) => ({
+        id: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName}`,
+        name: inputs.virtualNetworkName,
+        location: FAKE_NETWORK_LOCATION.value,
     }),
     "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) =>
         inputs.clientId === "00000003-0000-0000-c000-000000000000" ? fakeMicrosoftGraph() : ({
