@@ -1,17 +1,19 @@
-import * as azureClassicProvider from "@pulumi/azure/provider";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
+import { certificateProvider } from "./components/azureClassicProvider";
 import { BatchAccount } from "./components/batchAccount";
 import { BatchClientApp } from "./components/batchClientApp";
-import { BatchRbac, BatchRbacArgs, RoleGrant, jobSubmitterRoleGuid } from "./components/batchRbac";
+import { declareClientCredentials } from "./components/clientCredentials";
+import { BatchRbac, BatchRbacArgs, RoleGrant } from "./components/batchRbac";
 import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./components/networkAndOperations";
 import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./components/nodeIdentity";
 import { CertificateRotatingPool } from "./components/certificateRotatingPool";
-import { PROGRAM_ASSIGNED_BUILT_IN_ROLES, PipelineIdentity } from "./components/pipelineIdentity";
+import { PipelineIdentity } from "./components/pipelineIdentity";
+import { AssignedRoles } from "./components/assignedRoles";
 import { PoolIdentityVault } from "./components/poolIdentityVault";
+import { generationalVaultName } from "./components/recoverableVault";
 import { defaultBatchAccountName } from "./config/batchAccount";
-import { defaultKeyVaultName } from "./config/pools";
 import { ownEntry } from "./config/lookup";
 import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./config/clouds";
@@ -27,13 +29,23 @@ export = async () => {
         projectName: pulumi.getProject(),
         stackName: pulumi.getStack(),
     });
-    const { cloud } = settings;
     for (const warning of settings.warnings) {
         pulumi.log.warn(describeConfigWarning(warning));
     }
 
     await checkPoolNetworks(settings);
 
+    // The pipeline's deploy identity may assign exactly the roles the rest of the program assigns.
+    const assignedRoles = new AssignedRoles((parent) => parent instanceof PipelineIdentity);
+    try {
+        return declareStack(settings, assignedRoles);
+    } finally {
+        assignedRoles.seal();
+    }
+};
+
+function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<string, unknown> {
+    const { cloud } = settings;
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
@@ -65,11 +77,6 @@ export = async () => {
               },
           }
         : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid };
-    const jobSubmitterGuid =
-        "create" in jobSubmitterRole
-            ? pulumi.output(jobSubmitterRole.create.assignableScope).apply((scope) => jobSubmitterRoleGuid(scope, nameSuffix))
-            : jobSubmitterRole.existingRoleDefinitionGuid;
-
     // The deploy identity must own the client app before CI takes over, so the bootstrap run creates it first.
     const pipeline = settings.pipeline.enabled
         ? new PipelineIdentity("pipeline", {
@@ -77,8 +84,7 @@ export = async () => {
               deployEnvironments: settings.pipeline.deployEnvironments,
               displayNamePrefix: settings.clientApp.displayName,
               resourceGroupId: batchAccount.resourceGroupId,
-              // What this program assigns, and nothing else: the custom role is named before it exists.
-              assignableRoleDefinitionIds: [...PROGRAM_ASSIGNED_BUILT_IN_ROLES, jobSubmitterGuid],
+              assignableRoleDefinitionIds: assignedRoles.roleDefinitionIds,
               owners: settings.pipeline.owners,
           })
         : undefined;
@@ -86,12 +92,24 @@ export = async () => {
     const clientApp = new BatchClientApp("batch-client", {
         displayName: settings.clientApp.displayName,
         signInAudience: settings.clientApp.signInAudience,
+        // The configured owners whoever deploys, so a second deployer's update changes nothing.
         owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...settings.clientApp.owners, id]) : settings.clientApp.owners,
-        addDeployerAsOwner: pipeline === undefined,
+        addDeployerAsOwner: false,
+        ownerChangesNeedAdministratorFor: pipeline?.deployServicePrincipalObjectId,
         redirectUris: settings.clientApp.redirectUris,
         allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
         grantAdminConsent: settings.clientApp.grantAdminConsent,
-        clientSecret: settings.clientApp.clientSecret,
+        clientSecret: settings.clientCredential.mode === "secret" ? settings.clientApp.clientSecret : undefined,
+    });
+    const clientCredentials = declareClientCredentials(settings.clientCredential, {
+        stack: settings,
+        clientApp,
+        resourceGroupName: batchAccount.resourceGroupName,
+        location: accountSettings.location,
+        subscriptionId,
+        azureEnvironment: cloud.azureNativeEnvironment,
+        certificateManager: settings.pools.certificateManager,
+        tags: settings.tags,
     });
 
     const grants: RoleGrant[] = [
@@ -133,28 +151,34 @@ export = async () => {
         batchAccountUrl: batchAccount.url,
         jobSubmitterRoleDefinitionId: batchRbac.jobSubmitterRoleDefinitionId,
         roleAssignments: batchRbac.assignments,
-        clientSecret: clientApp.clientSecret,
-        clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
-        clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
-        // The JSON `az ad sp create-for-rbac --sdk-auth` printed (seed 002), for tools that still take one.
-        sdkAuth: pulumi.secret({
-            clientId: clientApp.clientId,
-            clientSecret: clientApp.clientSecret,
-            subscriptionId,
-            tenantId,
-            activeDirectoryEndpointUrl: cloud.authorityHost,
-            resourceManagerEndpointUrl: cloud.resourceManager,
-            activeDirectoryGraphResourceId: cloud.graphEndpoint,
-            sqlManagementEndpointUrl: cloud.sqlManagement,
-            galleryEndpointUrl: cloud.gallery,
-            managementEndpointUrl: cloud.management,
-        }),
+        ...(clientApp.clientSecret
+            ? {
+                  clientSecret: clientApp.clientSecret,
+                  clientSecretExpiresAt: clientApp.clientSecretExpiresAt,
+                  clientSecretRotatesAt: clientApp.clientSecretRotatesAt,
+                  // The JSON `az ad sp create-for-rbac --sdk-auth` printed (seed 002), for tools that still take one.
+                  sdkAuth: pulumi.secret({
+                      clientId: clientApp.clientId,
+                      clientSecret: clientApp.clientSecret,
+                      subscriptionId,
+                      tenantId,
+                      activeDirectoryEndpointUrl: cloud.authorityHost,
+                      resourceManagerEndpointUrl: cloud.resourceManager,
+                      activeDirectoryGraphResourceId: cloud.graphEndpoint,
+                      sqlManagementEndpointUrl: cloud.sqlManagement,
+                      galleryEndpointUrl: cloud.gallery,
+                      managementEndpointUrl: cloud.management,
+                  }),
+              }
+            : {}),
+        ...clientCredentials,
         ...pools,
         // What the workflows' repository variables need (docs/run-from-ci.md); tenantId and subscriptionId are above.
         ...(pipeline ? { pipelinePreviewClientId: pipeline.previewClientId, pipelineDeployClientId: pipeline.deployClientId } : {}),
     };
-};
+}
 
+/** Who creates and manages Key Vault certificates, in the pools' vault and the client-credential vault alike. */
 /**
  * The certificate-rotating pools (seed 004): one identity and vault for all pools, then each pool with the
  * certificates it observes. Declares nothing, and adds no output, when the `pools` list is empty.
@@ -166,26 +190,11 @@ function declarePools(
     pipeline: PipelineIdentity | undefined,
     privateNetwork: PrivateNetwork,
 ): { outputs: Record<string, unknown>; vaultId?: pulumi.Output<string>; components: pulumi.Resource[] } {
-    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType } = settings.pools;
+    const { pools, keyVaultName, permissionModel, identityResourceGroup, identityName } = settings.pools;
     if (pools.length === 0) {
         return { outputs: {}, components: [] };
     }
-    // Key Vault certificates exist only in @pulumi/azure. Its own provider instance takes the subscription the
-    // azure-native provider uses (azure v6 needs one explicitly), the stack's cloud, and registers no resource
-    // providers, so the deploying identity needs no subscription-wide write for it.
-    const certificateProvider = new azureClassicProvider.Provider("azure-certificates", {
-        subscriptionId,
-        environment: settings.cloud.azureNativeEnvironment,
-        resourceProviderRegistrations: "none",
-        features: {
-            keyVault: {
-                // The vault has purge protection: a destroyed certificate stays soft-deleted and is recovered
-                // (not recreated under a clashing name) when the stack declares it again.
-                purgeSoftDeletedCertificatesOnDestroy: false,
-                recoverSoftDeletedCertificates: true,
-            },
-        },
-    });
+    const classicProvider = certificateProvider("azure-certificates", subscriptionId, settings.cloud.azureNativeEnvironment);
     const vault = new PoolIdentityVault(
         "pool-vault",
         {
@@ -194,13 +203,13 @@ function declarePools(
             location: settings.batchAccount.location,
             identityResourceGroupName: identityResourceGroup,
             identityName,
-            vaultName: keyVaultName ?? subscriptionId.apply((id) => defaultKeyVaultName(settings, id)),
+            vaultName: keyVaultName ?? generationalVaultName("pool-vault", settings, subscriptionId),
             permissionModel,
-            // From CI the deploy identity manages certificates and the preview identity reads them (its refresh does);
-            // a grant that followed whoever runs `pulumi up` would move back and forth between people and the pipeline.
-            certificateManager: pipeline
-                ? { principalId: pipeline.deployServicePrincipalObjectId, principalType: "ServicePrincipal" }
-                : { principalId: azuread.getClientConfigOutput().objectId, principalType: deployerPrincipalType },
+            // A configured principal, the same whoever deploys: a grant that followed whoever runs `pulumi up` would
+            // move at every change of deployer. From CI the deploy identity manages certificates too (the bootstrap
+            // run creates them as a member of the configured group) and the preview identity reads them.
+            certificateManager: settings.pools.certificateManager,
+            certificateOfficers: pipeline ? [{ key: "pipeline-deploy", principalId: pipeline.deployServicePrincipalObjectId }] : [],
             certificateReaders: pipeline ? [{ key: "pipeline-preview", principalId: pipeline.previewServicePrincipalObjectId }] : [],
             certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
@@ -209,7 +218,7 @@ function declarePools(
             publicNetworkAccess: settings.privateNetworking.endpointSubnet ? settings.batchAccount.publicNetworkAccess : undefined,
             privateEndpoint: privateNetwork.vaultEndpoint,
         },
-        { providers: [certificateProvider] },
+        { providers: [classicProvider] },
     );
     const { autoStorageAccountId } = settings.batchAccount;
     // Nodes that use the identity for auto-storage must not boot before it may read there.
@@ -237,6 +246,7 @@ function declarePools(
                 scale: pool.scale,
                 network: privateNetwork.poolNetwork(pool),
                 networkReady: privateNetwork.nodeManagementReady,
+                resourceManager: settings.cloud.resourceManager,
             }),
     );
     const outputs = {
@@ -249,3 +259,4 @@ function declarePools(
     };
     return { outputs, vaultId: vault.vault.id, components: [vault, ...nodeIdentityAccess, ...declared] };
 }
+

@@ -13,14 +13,24 @@ export interface BatchClientAppArgs {
      * See https://learn.microsoft.com/entra/identity-platform/supported-accounts-validation
      */
     signInAudience?: "AzureADMyOrg" | "AzureADMultipleOrgs";
-    /** Optional. Owners by object ID. Default: none besides the deploying identity (see `addDeployerAsOwner`). */
+    /**
+     * Optional. Owners by object ID: users or service principals (Graph accepts no groups as application owners).
+     * Default: none besides the deploying identity (see `addDeployerAsOwner`).
+     */
     owners?: pulumi.Input<readonly string[]>;
     /**
      * Optional. Also make the identity that runs `pulumi up` an owner, so it can keep managing the app. Default: true.
-     * A stack deployed from CI turns this off and names its deploy identity in `owners`: otherwise ownership would
-     * move between whoever happens to run the update.
+     * The batch-entra program turns this off and names every owner in `owners`: otherwise ownership would move
+     * between whoever happens to run the update.
      */
     addDeployerAsOwner?: boolean;
+    /**
+     * Optional. Object ID of an identity that cannot change the app's owners, such as a pipeline's deploy identity:
+     * Graph's Application.ReadWrite.OwnedBy lets it manage the apps it owns but not add owners. When it runs the
+     * update and `owners` differs from the owners the app has, the program stops with a message that the change
+     * needs the bootstrap administrator, instead of failing halfway with a Graph 403. Default: none.
+     */
+    ownerChangesNeedAdministratorFor?: pulumi.Input<string>;
     /**
      * Optional. Redirect URIs per platform for integrated (user) sign-in; none by default.
      * See https://learn.microsoft.com/entra/identity-platform/reply-url
@@ -34,11 +44,12 @@ export interface BatchClientAppArgs {
      */
     grantAdminConsent?: boolean;
     /**
-     * Required. Client secret lifetime and overlap. A rotation issues a new secret `lifetimeDays - overlapDays`
-     * days after the current one; the outgoing secret stays valid for the remaining `overlapDays`.
+     * Optional. Client secret lifetime and overlap. A rotation issues a new secret `lifetimeDays - overlapDays`
+     * days after the current one; the outgoing secret stays valid for the remaining `overlapDays`. Default: no
+     * secret (clients sign in with a certificate, a federated credential or a managed identity).
      * See https://learn.microsoft.com/azure/batch/batch-aad-auth#request-a-secret-for-your-application
      */
-    clientSecret: { lifetimeDays: number; overlapDays: number };
+    clientSecret?: { lifetimeDays: number; overlapDays: number };
     /** Optional. The Batch API's application ID; only tests and private clouds change it. */
     batchApiAppId?: string;
 }
@@ -55,11 +66,11 @@ export class BatchClientApp extends pulumi.ComponentResource {
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
     /** The scope ID of `user_impersonation`, resolved from the Batch API's service principal in this tenant. */
     public readonly userImpersonationScopeId: pulumi.Output<string>;
-    /** The current client secret, as a Pulumi secret. */
-    public readonly clientSecret: pulumi.Output<string>;
-    public readonly clientSecretExpiresAt: pulumi.Output<string>;
+    /** The current client secret, as a Pulumi secret; absent when the app has no secret. */
+    public readonly clientSecret?: pulumi.Output<string>;
+    public readonly clientSecretExpiresAt?: pulumi.Output<string>;
     /** When the next `pulumi up` (with refresh) issues a new secret. */
-    public readonly clientSecretRotatesAt: pulumi.Output<string>;
+    public readonly clientSecretRotatesAt?: pulumi.Output<string>;
 
     constructor(name: string, args: BatchClientAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:app:BatchClientApp", name, {}, opts);
@@ -79,9 +90,17 @@ export class BatchClientApp extends pulumi.ComponentResource {
             return id;
         });
         const addDeployer = args.addDeployerAsOwner ?? true;
-        const owners = pulumi.all([deployer.objectId, args.owners ?? []]).apply(([deployerId, extra]) => [
+        const declaredOwners = pulumi.all([deployer.objectId, args.owners ?? []]).apply(([deployerId, extra]) => [
             ...new Set([...(addDeployer ? [deployerId] : []), ...extra]),
         ]);
+        const owners =
+            args.ownerChangesNeedAdministratorFor === undefined
+                ? declaredOwners
+                : pulumi
+                      .all([deployer.objectId, args.ownerChangesNeedAdministratorFor, declaredOwners])
+                      .apply(([caller, restricted, declared]): Promise<string[]> =>
+                          caller === restricted ? this.refuseOwnerChange(args.displayName, declared) : Promise.resolve(declared),
+                      );
 
         this.application = new azuread.Application(
             `${name}-app`,
@@ -125,36 +144,38 @@ export class BatchClientApp extends pulumi.ComponentResource {
             );
         }
 
-        const { lifetimeDays, overlapDays } = args.clientSecret;
-        // The rotation timestamp lives in state, so the same state always yields the same secret inputs; the clock
-        // is consulted only by the time provider when it refreshes (Pulumi.yaml sets `refresh: always`).
-        const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: lifetimeDays - overlapDays }, { parent: this });
-        const issuedAt = rotation.rfc3339;
-        const expiresAt = issuedAt.apply((issued) => addDays(issued, lifetimeDays));
+        if (args.clientSecret) {
+            const { lifetimeDays, overlapDays } = args.clientSecret;
+            // The rotation timestamp lives in state, so the same state always yields the same secret inputs; the clock
+            // is consulted only by the time provider when it refreshes (Pulumi.yaml sets `refresh: always`).
+            const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: lifetimeDays - overlapDays }, { parent: this });
+            const issuedAt = rotation.rfc3339;
+            const expiresAt = issuedAt.apply((issued) => addDays(issued, lifetimeDays));
 
-        const password = new azuread.ApplicationPassword(
-            `${name}-secret`,
-            {
-                applicationId: this.application.id,
-                displayName: pulumi.interpolate`batch-entra rotation of ${issuedAt}`,
-                endDate: expiresAt,
-                rotateWhenChanged: { rotation: rotation.id },
-            },
-            {
-                parent: this,
-                additionalSecretOutputs: ["value"],
-                // A rotation replaces this resource: the successor is created first, and the outgoing secret is
-                // left in Entra ID (not deleted) so clients holding it keep working until it expires `overlapDays`
-                // later. Deleting the application removes every secret it still has.
-                retainOnDelete: true,
-            },
-        );
+            const password = new azuread.ApplicationPassword(
+                `${name}-secret`,
+                {
+                    applicationId: this.application.id,
+                    displayName: pulumi.interpolate`batch-entra rotation of ${issuedAt}`,
+                    endDate: expiresAt,
+                    rotateWhenChanged: { rotation: rotation.id },
+                },
+                {
+                    parent: this,
+                    additionalSecretOutputs: ["value"],
+                    // A rotation replaces this resource: the successor is created first, and the outgoing secret is
+                    // left in Entra ID (not deleted) so clients holding it keep working until it expires `overlapDays`
+                    // later. Deleting the application removes every secret it still has.
+                    retainOnDelete: true,
+                },
+            );
+            this.clientSecret = pulumi.secret(password.value);
+            this.clientSecretExpiresAt = expiresAt;
+            this.clientSecretRotatesAt = rotation.rotationRfc3339;
+        }
 
         this.clientId = this.application.clientId;
         this.servicePrincipalObjectId = this.servicePrincipal.objectId;
-        this.clientSecret = pulumi.secret(password.value);
-        this.clientSecretExpiresAt = expiresAt;
-        this.clientSecretRotatesAt = rotation.rotationRfc3339;
 
         this.registerOutputs({
             clientId: this.clientId,
@@ -162,6 +183,26 @@ export class BatchClientApp extends pulumi.ComponentResource {
             clientSecretExpiresAt: this.clientSecretExpiresAt,
         });
     }
+
+    /** The declared owners when the app already has them; otherwise stops the program (see ownerChangeRefusal). */
+    private async refuseOwnerChange(displayName: string, declared: string[]): Promise<string[]> {
+        const current = await azuread.getApplication({ displayName }, { parent: this });
+        const same = current.owners.length === declared.length && declared.every((owner) => current.owners.includes(owner));
+        if (!same) {
+            throw new Error(ownerChangeRefusal(displayName, current.owners, declared));
+        }
+        return declared;
+    }
+}
+
+/** Why an owner change must come from an administrator; the message the program stops with. */
+export function ownerChangeRefusal(displayName: string, current: readonly string[], declared: readonly string[]): string {
+    return (
+        `The owners of app registration "${displayName}" would change from [${[...current].sort().join(", ")}] to ` +
+        `[${[...declared].sort().join(", ")}], but this update runs as the pipeline's deploy identity, whose Graph permission ` +
+        "Application.ReadWrite.OwnedBy cannot add or remove owners. Run this change of appOwners once as the bootstrap " +
+        "administrator (pulumi up on a workstation, as in docs/run-from-ci.md); CI then carries on."
+    );
 }
 
 /** Adds whole days to an RFC 3339 timestamp taken from state; never reads the clock. */

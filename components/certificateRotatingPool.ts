@@ -1,5 +1,7 @@
 import * as batch from "@pulumi/azure-native/batch";
 import * as pulumi from "@pulumi/pulumi";
+import { CLOUDS } from "../config/clouds";
+import { PoolScale, PoolScaleSettings } from "./poolScale";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
 export const KEY_VAULT_EXTENSION_VERSION = "3.0";
@@ -60,6 +62,8 @@ export interface CertificateRotatingPoolArgs {
     network?: { subnetId: pulumi.Input<string>; publicIPs: "none" | "batchManaged" };
     /** Optional. What nodes need before they boot, such as the node-management private endpoint. Default: none. */
     networkReady?: readonly pulumi.Resource[];
+    /** Optional. Resource Manager endpoint of the stack's cloud, where scale changes are sent. Default: the public cloud's. */
+    resourceManager?: string;
 }
 
 /**
@@ -68,6 +72,8 @@ export interface CertificateRotatingPoolArgs {
  */
 export class CertificateRotatingPool extends pulumi.ComponentResource {
     public readonly pool: batch.Pool;
+    /** Applies changes of `scale` to the existing pool. */
+    public readonly scale: PoolScale;
     public readonly poolId: pulumi.Output<string>;
     public readonly poolName: pulumi.Output<string>;
 
@@ -77,18 +83,24 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
         const windows = args.image.osFamily === "windows";
         const storeLocation = args.certificateStoreLocation ?? (windows ? "LocalMachine" : "/var/lib/waagent/Microsoft.Azure.KeyVault");
         const urls = args.certificates.map((certificate) => certificate.secretUrl);
-        // Extension 3.0 for Windows takes one object per certificate (store per certificate); Linux takes plain URLs.
-        const observedCertificates = windows
-            ? urls.map((url) => ({ url, certificateStoreName: "MY", certificateStoreLocation: storeLocation }))
-            : urls;
+        // Extension 3.0 takes one object per certificate on both systems, with the store location in each: a top-level
+        // certificateStoreLocation is the 1.x/2.x form, which 3.0 for Linux ignores (certificates would land in the
+        // default directory). Windows adds the store name.
+        const observedCertificates = urls.map((url) =>
+            windows ? { url, certificateStoreName: "MY", certificateStoreLocation: storeLocation } : { url, certificateStoreLocation: storeLocation },
+        );
         const secretsManagementSettings = {
             pollingIntervalInS: String(args.pollingIntervalSeconds ?? 3600),
-            // Nodes stay unusable until the certificate is installed, so no task runs without it.
+            // Nodes stay unusable until the certificate is installed, so no task runs without it. KeyVaultForWindows
+            // 4.0 drops this setting (docs/certificate-rotating-pools.md), one reason 3.x stays pinned.
             requireInitialSync: true,
             observedCertificates,
-            ...(windows ? {} : { certificateStoreLocation: storeLocation }),
         };
         const scale = args.scale ?? { kind: "fixed", dedicatedNodes: 0, lowPriorityNodes: 0 };
+        const scaleSettings: PoolScaleSettings =
+            scale.kind === "fixed"
+                ? { fixedScale: { targetDedicatedNodes: scale.dedicatedNodes, targetLowPriorityNodes: scale.lowPriorityNodes } }
+                : { autoScale: { formula: scale.formula, evaluationInterval: scale.evaluationInterval } };
 
         this.pool = new batch.Pool(
             `${name}-pool`,
@@ -131,10 +143,8 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
                     : undefined,
                 // Classic communication is retired; simplified is the mode private endpoints and no-public-IP pools need.
                 targetNodeCommunicationMode: args.network ? "Simplified" : undefined,
-                scaleSettings:
-                    scale.kind === "fixed"
-                        ? { fixedScale: { targetDedicatedNodes: scale.dedicatedNodes, targetLowPriorityNodes: scale.lowPriorityNodes } }
-                        : { autoScale: { formula: scale.formula, evaluationInterval: scale.evaluationInterval } },
+                // The size the pool is created with; later changes go through PoolScale below.
+                scaleSettings,
             },
             {
                 parent: this,
@@ -145,9 +155,18 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
                     ...args.certificates.flatMap((certificate) => (certificate.resource ? [certificate.resource] : [])),
                 ],
                 replaceOnChanges: POOL_REPLACE_ON_CHANGES,
+                // azure-native updates a pool with a full PUT, which repeats deploymentConfiguration and is refused
+                // (PropertyCannotBeUpdated); a scale change alone would fail the update, so PoolScale sends it instead.
+                ignoreChanges: ["scaleSettings"],
                 // Pool IDs are unique per account: the old pool must go before its replacement can take the name.
                 deleteBeforeReplace: true,
             },
+        );
+
+        this.scale = new PoolScale(
+            `${name}-scale`,
+            { poolResourceId: this.pool.id, scaleSettings, resourceManager: args.resourceManager ?? CLOUDS.public.resourceManager },
+            { parent: this },
         );
 
         this.poolId = this.pool.id;

@@ -143,6 +143,6 @@ export class GrantPropagationWait extends pulumi.dynamic.Resource {
     public readonly waitedSeconds!: pulumi.Output<number>;
 
     constructor(name: string, args: GrantPropagationWaitArgs, opts?: pulumi.CustomResourceOptions) {
-        super(grantPropagationWaitProvider, name, { ...args, attempts: undefined, waitedSeconds: undefined }, opts);
+        super(grantPropagationWaitProvider, name, { ...args, attempts: undefined, waitedSeconds: undefined }, opts, "batch-entra", "GrantPropagationWait");
     }
 }

@@ -27,23 +27,6 @@ export const PIPELINE_ROLES = {
  */
 export const PRIVILEGE_GRANTING_ROLES: readonly string[] = PRIVILEGED_BUILT_IN_ROLES.map((role) => role.guid);
 
-/**
- * The built-in roles batch-entra's own role assignments use: the role tokens of `roleAssignments` and `appRole`,
- * and the roles the pools' vault and the auto-storage link assign. The custom Job Submitter role is added by ID.
- */
-export const PROGRAM_ASSIGNED_BUILT_IN_ROLES: readonly string[] = [
-    "48e5e92e-a480-4e71-aa9c-2778f4c13781", // Azure Batch Job Submitter
-    "11076f67-66f6-4be0-8f6b-f0609fd05cc9", // Azure Batch Account Reader
-    "29fe4964-1e60-436b-bd3a-77fd4c178b3c", // Azure Batch Account Contributor
-    "6aaa78f1-f7de-44ca-8722-c64a23943cae", // Azure Batch Data Contributor
-    PIPELINE_ROLES.contributor,
-    PIPELINE_ROLES.reader,
-    "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User (pool identities read their certificate)
-    PIPELINE_ROLES.keyVaultCertificatesOfficer, // the pools' vault grants it to the deploy identity
-    PIPELINE_ROLES.keyVaultReader, // the pools' vault grants it to the preview identity
-    "ba92f5b4-2d11-453d-a403-e96b0029c9fe", // Storage Blob Data Contributor (the Batch account's auto-storage)
-];
-
 /** Microsoft Graph's application ID, the same in every tenant. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 /** Reads every app registration and service principal: what a refresh of this stack's Entra resources needs. */
@@ -69,9 +52,10 @@ export interface PipelineIdentityArgs {
     /**
      * Required. Role definitions (GUIDs or full IDs) the program assigns; the deploy identity's Role Based Access
      * Control Administrator assignment carries a condition that lets it assign or remove these and nothing else.
+     * The batch-entra program passes what it observed being declared (see AssignedRoles).
      * See https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
      */
-    assignableRoleDefinitionIds: readonly pulumi.Input<string>[];
+    assignableRoleDefinitionIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Optional. Key Vaults the program manages certificates in: the deploy identity gets Key Vault Certificates
      * Officer, the preview identity Key Vault Reader on each. Default: none.
@@ -99,12 +83,14 @@ export class PipelineIdentity extends pulumi.ComponentResource {
 
     constructor(name: string, args: PipelineIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is declared: a privileged role here would let the pipeline grant itself anything.
-        args.assignableRoleDefinitionIds.filter((id): id is string => typeof id === "string").forEach(assertAssignable);
+        if (Array.isArray(args.assignableRoleDefinitionIds)) {
+            args.assignableRoleDefinitionIds.filter((id): id is string => typeof id === "string").forEach(assertAssignable);
+        }
         super("batch-entra:pipeline:PipelineIdentity", name, {}, opts);
 
         const conditionRoles = pulumi
-            .all(args.assignableRoleDefinitionIds.map((id) => pulumi.output(id).apply(assertAssignable)))
-            .apply((guids) => [...new Set(guids)].sort());
+            .output(args.assignableRoleDefinitionIds)
+            .apply((ids) => [...new Set(ids.map(assertAssignable))].sort());
 
         const issuer = args.issuer ?? GITHUB_ACTIONS_ISSUER;
         const owners = [...(args.owners ?? [])];

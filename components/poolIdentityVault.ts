@@ -5,6 +5,7 @@ import * as azureKeyVault from "@pulumi/azure/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../config/naming";
 import { GrantPropagationWait } from "./grantPropagationWait";
+import { recoverableVaultProperties } from "./recoverableVault";
 import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "./privateNetworking";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
@@ -69,12 +70,18 @@ export interface PoolIdentityVaultArgs {
      */
     permissionModel?: "rbac" | "accessPolicy";
     /**
-     * Optional. Who creates and manages the certificates: Key Vault Certificates Officer (or an access policy) on the
-     * vault. Default: the identity that runs `pulumi up`, as a `User`. A stack deployed from CI names its deploy
-     * identity here, so the grant stays put instead of following whoever runs the update. ARM rejects a role
+     * Conditional. Who creates and manages the certificates: Key Vault Certificates Officer (or an access policy) on
+     * the vault. Required when `certificates` is not empty. Name a stable principal, usually a group every person who
+     * runs `pulumi up` belongs to: a grant that followed whoever runs the update would move at every deployer change,
+     * and the next deployer's refresh would read the certificates without data-plane access. ARM rejects a role
      * assignment whose principal type does not match (UnmatchedPrincipalType).
      */
-    certificateManager?: { principalId: pulumi.Input<string>; principalType: "User" | "ServicePrincipal" };
+    certificateManager?: { principalId: pulumi.Input<string>; principalType: "User" | "Group" | "ServicePrincipal" };
+    /**
+     * Optional. Service principals that also manage the certificates, such as a pipeline's deploy identity; each gets
+     * the same grant as `certificateManager`. Default: none.
+     */
+    certificateOfficers?: readonly { key: string; principalId: pulumi.Input<string> }[];
     /**
      * Optional. Principals that may read certificate metadata (Key Vault Reader), such as a pipeline's preview identity,
      * whose refresh reads the certificates. RBAC only. Default: none.
@@ -139,21 +146,8 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 vaultName: args.vaultName,
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                properties: {
-                    tenantId: client.tenantId,
-                    sku: { family: "A", name: "standard" },
-                    enableRbacAuthorization: permissionModel === "rbac",
-                    enableSoftDelete: true,
-                    softDeleteRetentionInDays: 90,
-                    // Irreversible by design: nobody, including this program, can purge a certificate pools depend on.
-                    enablePurgeProtection: true,
-                    // Nodes reach certificates through the Key Vault extension and their own identity, never through
-                    // the VM platform's deployment channels.
-                    enabledForDeployment: false,
-                    enabledForTemplateDeployment: false,
-                    enabledForDiskEncryption: false,
-                    publicNetworkAccess: args.publicNetworkAccess,
-                },
+                // Nodes reach certificates through the Key Vault extension and their own identity.
+                properties: { ...recoverableVaultProperties(client.tenantId, permissionModel === "rbac"), publicNetworkAccess: args.publicNetworkAccess },
                 tags: { ...args.tags },
             },
             // Access policies are separate AccessPolicy resources; the pulumi-azure-native docs warn that mixing them
@@ -184,30 +178,50 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
             : undefined;
         const dataPlaneReady = vaultEndpoint ? [vaultEndpoint.zoneGroup] : [];
 
-        const manager = args.certificateManager ?? { principalId: client.objectId, principalType: "User" as const };
-        let managerAccess: pulumi.Resource;
+        const manager = args.certificateManager;
+        if (manager === undefined && (args.certificates ?? []).length > 0) {
+            throw new pulumi.ResourceError(
+                `PoolIdentityVault "${name}": certificateManager is required to create certificates (name a group of the people who deploy)`,
+                this,
+            );
+        }
+        const managers = [
+            ...(manager ? [{ key: "deployer", ...manager }] : []),
+            ...(args.certificateOfficers ?? []).map((officer) => ({ ...officer, principalType: "ServicePrincipal" as const })),
+        ];
+        /** What a certificate request waits for: every manager's grant, the configured manager's after its wait. */
+        const managerAccess: pulumi.Resource[] = [];
         this.identityAccess = [];
         if (permissionModel === "rbac") {
             this.identityAccess.push(grantRead("identity-secrets-user", this.vault.id));
-            const managerGrant = new authorization.RoleAssignment(
-                `${name}-deployer-certificates-officer`,
-                {
-                    principalId: manager.principalId,
-                    principalType: manager.principalType,
-                    roleDefinitionId: roleDefinition(KEY_VAULT_CERTIFICATES_OFFICER_ROLE),
-                    scope: this.vault.id,
-                    roleAssignmentName: this.vault.id.apply((id) => stableGuid(id, KEY_VAULT_CERTIFICATES_OFFICER_ROLE, `${name}-deployer`)),
-                },
-                { parent: this, deleteBeforeReplace: true },
-            );
-            // Key Vault applies new RBAC grants to its data plane only after a delay (Microsoft documents up to ten
-            // minutes). Without the wait the first certificate request is refused with 403 ForbiddenByRbac. The wait
-            // asks the data plane until the grant works, and waits again whenever the grant changes.
-            managerAccess = new GrantPropagationWait(
-                `${name}-grant-propagation`,
-                { vaultUri: this.vault.properties.apply((properties) => properties.vaultUri ?? ""), grantId: managerGrant.id },
-                { parent: this, dependsOn: [managerGrant, ...dataPlaneReady] },
-            );
+            const officerGrant = (key: string, principal: { principalId: pulumi.Input<string>; principalType: string }) =>
+                new authorization.RoleAssignment(
+                    `${name}-${key}-certificates-officer`,
+                    {
+                        principalId: principal.principalId,
+                        principalType: principal.principalType,
+                        roleDefinitionId: roleDefinition(KEY_VAULT_CERTIFICATES_OFFICER_ROLE),
+                        scope: this.vault.id,
+                        roleAssignmentName: this.vault.id.apply((id) => stableGuid(id, KEY_VAULT_CERTIFICATES_OFFICER_ROLE, `${name}-${key}`)),
+                    },
+                    { parent: this, deleteBeforeReplace: true },
+                );
+            if (manager !== undefined) {
+                const managerGrant = officerGrant("deployer", manager);
+                // Key Vault applies new RBAC grants to its data plane only after a delay (Microsoft documents up to ten
+                // minutes). Without the wait the first certificate request is refused with 403 ForbiddenByRbac. The wait
+                // asks the data plane until the grant works, and waits again whenever the grant changes.
+                managerAccess.push(
+                    new GrantPropagationWait(
+                        `${name}-grant-propagation`,
+                        { vaultUri: this.vault.properties.apply((properties) => properties.vaultUri ?? ""), grantId: managerGrant.id },
+                        { parent: this, dependsOn: [managerGrant, ...dataPlaneReady] },
+                    ),
+                );
+            }
+            for (const officer of args.certificateOfficers ?? []) {
+                managerAccess.push(officerGrant(officer.key, { principalId: officer.principalId, principalType: "ServicePrincipal" }));
+            }
             for (const reader of args.certificateReaders ?? []) {
                 new authorization.RoleAssignment(
                     `${name}-${reader.key}-key-vault-reader`,
@@ -233,15 +247,19 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     { parent: this },
                 ),
             );
-            managerAccess = new keyvault.AccessPolicy(
-                `${name}-deployer-policy`,
-                {
-                    resourceGroupName: args.resourceGroupName,
-                    vaultName: this.vault.name,
-                    policy: { tenantId: client.tenantId, objectId: manager.principalId, permissions: DEPLOYER_PERMISSIONS },
-                },
-                { parent: this },
-            );
+            for (const { key, principalId } of managers) {
+                managerAccess.push(
+                    new keyvault.AccessPolicy(
+                        `${name}-${key}-policy`,
+                        {
+                            resourceGroupName: args.resourceGroupName,
+                            vaultName: this.vault.name,
+                            policy: { tenantId: client.tenantId, objectId: principalId, permissions: DEPLOYER_PERMISSIONS },
+                        },
+                        { parent: this },
+                    ),
+                );
+            }
             for (const reader of args.certificateReaders ?? []) {
                 new keyvault.AccessPolicy(
                     `${name}-${reader.key}-reader-policy`,
@@ -284,7 +302,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     tags: { ...args.tags },
                 },
                 // The data-plane call fails with 403 until the manager's grant exists and has taken effect.
-                { parent: this, dependsOn: [managerAccess, ...dataPlaneReady] },
+                { parent: this, dependsOn: [...managerAccess, ...dataPlaneReady] },
             );
             urls[certificate.name] = created[certificate.name].versionlessSecretId;
         }

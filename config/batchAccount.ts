@@ -138,6 +138,14 @@ function readPoolAllocationMode(reader: ConfigReader): void {
 function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
     const allowSharedKey = reader.boolean("allowSharedKeyAccess", false);
     const allowTaskToken = reader.boolean("allowTaskAuthenticationToken", false);
+    if (allowTaskToken) {
+        reader.report(
+            "allowTaskAuthenticationToken",
+            "task authentication tokens are retired by the Batch service, so an account cannot rely on them; give tasks " +
+                "a user-assigned managed identity on the pool (the certificate-rotating pools already have one) and grant it a role instead",
+            "false",
+        );
+    }
     const fromFlags: AuthenticationMode[] = ["AAD"];
     if (allowSharedKey) fromFlags.push("SharedKey");
     if (allowTaskToken) fromFlags.push("TaskAuthenticationToken");

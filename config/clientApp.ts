@@ -13,7 +13,10 @@ export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
 export interface ClientAppSettings {
     readonly displayName: string;
     readonly signInAudience: SignInAudience;
-    /** Extra owners by object ID; the identity that deploys is always an owner so it can keep managing the app. */
+    /**
+     * Owners by object ID: users or service principals (Graph accepts no groups as application owners). Fixed, so
+     * the app's owners are the same whoever runs `pulumi up`; people who deploy the stack belong here.
+     */
     readonly owners: readonly string[];
     readonly redirectUris: {
         readonly web: readonly string[];
@@ -34,6 +37,16 @@ export interface ClientAppSettings {
 
 /** The portal's and the docs' ceiling for a client secret's lifetime: 24 months. */
 export const MAX_SECRET_LIFETIME_DAYS = 730;
+
+/**
+ * The shortest overlap a daily scheduled deployment covers: the run after the rotation date may come a day later,
+ * GitHub delays or drops scheduled runs under load, and one failed run needs the next day's to succeed. Clients
+ * then still have a day to pick up the new secret before the old one expires.
+ */
+export const MIN_OVERLAP_DAYS = 3;
+const OVERLAP_RULE =
+    `at least ${MIN_OVERLAP_DAYS} days, so the daily scheduled deployment (.github/workflows/deploy.yml) issues the ` +
+    "successor before the outgoing secret expires even after a missed or failed run";
 
 /** Entra's redirect URI rules for web and SPA platforms: https, except plain http on the loopback host. */
 export function webRedirectUriProblem(value: string): string | undefined {
@@ -105,6 +118,15 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
     });
     const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
     const owners = reader.guidList("appOwners", APP_OWNERS);
+    if (owners.length === 0) {
+        reader.report(
+            "appOwners",
+            "must name at least one owner of the app registration: the object ID of a user or a service principal (Graph " +
+                "accepts no groups as application owners). The app's owners are this list whoever runs pulumi up, so list the " +
+                "people who deploy the stack (az ad signed-in-user show --query id -o tsv prints yours)",
+            '["00000000-1111-2222-3333-444444444444"]',
+        );
+    }
     const web = reader.stringList("webRedirectUris", { example: '["https://batch-portal.contoso.com/signin-oidc"]', item: webRedirectUriProblem });
     const spa = reader.stringList("spaRedirectUris", { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
     const publicClient = reader.stringList("publicClientRedirectUris", {
@@ -119,7 +141,11 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
     const grantAdminConsent = reader.boolean("grantAdminConsent", false);
 
     const lifetimeDays = readSecretLifetime(reader);
-    const overlapDays = reader.integer("clientSecretOverlapDays", 30, { min: 1, max: MAX_SECRET_LIFETIME_DAYS - 1 });
+    const overlapDays = reader.integer("clientSecretOverlapDays", 30, {
+        min: MIN_OVERLAP_DAYS,
+        max: MAX_SECRET_LIFETIME_DAYS - 1,
+        why: OVERLAP_RULE,
+    });
     if (overlapDays >= lifetimeDays) {
         reader.report(
             "clientSecretOverlapDays",

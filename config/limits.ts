@@ -84,3 +84,13 @@ const VM_SIZE_SHAPE = /^(Standard|Basic)_[A-Z]+\d+(-\d+)?[a-z]*(_[A-Z]+\d+[A-Za-
 export function isVmSizeShaped(value: string): boolean {
     return VM_SIZE_SHAPE.test(value);
 }
+
+/**
+ * Federated identity credentials: "A maximum of 20 federated identity credentials can be added to an application or
+ * user-assigned managed identity" ("Workload identity federation", Important considerations and restrictions,
+ * https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations). The stack federates
+ * nothing else to the client app.
+ */
+export const FEDERATED_CREDENTIALS_PER_APP: CountLimit = { max: 20, why: "Entra ID allows at most 20 federated identity credentials per app" };
+/** Email receivers: at most 1000 per action group ("Azure Monitor service limits", Action groups). */
+export const ACTION_GROUP_EMAILS: CountLimit = { max: 1000, why: "an Azure Monitor action group takes at most 1000 email receivers" };

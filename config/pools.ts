@@ -4,7 +4,7 @@ import { PoolNetwork, PoolPublicIPs, readNodeIdentity, readPoolNetwork } from ".
 import { SUBSCRIPTION_ID_PREFIX, hostNameProblem, isVmSizeShaped } from "./limits";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
-import { ConfigReader } from "./reader";
+import { ConfigReader, EXAMPLE_GUID } from "./reader";
 
 /**
  * Settings of the certificate-rotating pools (seed 004): one user-assigned identity and one Key Vault shared by every
@@ -19,11 +19,21 @@ export interface PoolSettings {
     /** Resource group of the pool identity; undefined means the Batch account's group. */
     readonly identityResourceGroup?: string;
     readonly identityName: string;
-    /** What kind of principal runs `pulumi up`; RBAC grants to it must name its type or ARM refuses them. */
-    readonly deployerPrincipalType: DeployerPrincipalType;
+    /**
+     * Who creates and manages the certificates (Key Vault Certificates Officer or an access policy): a configured
+     * principal, usually a group every person who runs `pulumi up` belongs to, so the grant is the same whoever
+     * deploys. Undefined only when no pool creates a certificate.
+     */
+    readonly certificateManager: CertificateManager | undefined;
 }
 
-export type DeployerPrincipalType = "User" | "ServicePrincipal";
+export type CertificateManagerType = "User" | "Group" | "ServicePrincipal";
+
+export interface CertificateManager {
+    readonly principalId: string;
+    /** RBAC grants must name the principal's type, or ARM refuses them (UnmatchedPrincipalType). */
+    readonly principalType: CertificateManagerType;
+}
 
 export type VaultPermissionModel = "rbac" | "accessPolicy";
 
@@ -194,13 +204,15 @@ export function keyVaultNameProblem(name: string): string | undefined {
 }
 
 /**
- * A Key Vault name derived from subscription, project and stack. Vault names are global across Azure and stay taken
- * for 90 days after deletion (purge protection), so the hash keeps the same stack in two subscriptions, and two
- * stacks or projects, apart. Always satisfies keyVaultNameProblem.
+ * A Key Vault name derived from subscription, project, stack and the stack's vault generation. Vault names are
+ * global across Azure and stay taken for 90 days after deletion (purge protection), so the hash keeps the same stack
+ * in two subscriptions, and two stacks or projects, apart; the generation (the time the stack first declared its
+ * vault, kept in state) gives a stack destroyed and created again a new name instead of the soft-deleted one.
+ * Always satisfies keyVaultNameProblem.
  */
-export function defaultKeyVaultName(stack: { projectName: string; stackName: string }, subscriptionId: string): string {
+export function defaultKeyVaultName(stack: { projectName: string; stackName: string }, subscriptionId: string, generation: string): string {
     const { projectName, stackName } = stack;
-    const hash = createHash("sha256").update(`${subscriptionId}/${projectName}/${stackName}`).digest("hex").slice(0, 6);
+    const hash = createHash("sha256").update(`${subscriptionId}/${projectName}/${stackName}/${generation}`).digest("hex").slice(0, 6);
     const stem = `kv-${stackName}`
         .toLowerCase()
         .replace(/[^a-z0-9-]/g, "-")
@@ -367,7 +379,8 @@ export function readPoolSettings(
         pattern: RESOURCE_GROUP_NAME,
         rule: "a resource group name is 1 to 90 letters, digits, and - _ . ( ), not ending in a period",
     });
-    const deployerPrincipalType = reader.oneOf<DeployerPrincipalType>("poolDeployerPrincipalType", ["User", "ServicePrincipal"], "User");
+    const managerId = reader.optionalGuid("poolCertificateManager");
+    const managerType = reader.oneOf<CertificateManagerType>("poolCertificateManagerType", ["Group", "User", "ServicePrincipal"], "Group");
     const identityName = `${stack.projectName}-${stack.stackName}-pools`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
 
     const raw = reader.json(POOLS_KEY, POOL_EXAMPLE);
@@ -383,7 +396,17 @@ export function readPoolSettings(
             checkUnique(reader, pools, keyVaultName);
         }
     }
-    return { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, deployerPrincipalType };
+    const createsCertificates = pools.some((pool) => pool.certificates.some((certificate) => certificate.kind === "created"));
+    if (createsCertificates && managerId === undefined) {
+        reader.report(
+            "poolCertificateManager",
+            "is required when a pool creates certificates: name the group (or user or service principal) whose members run " +
+                "pulumi up, so the vault grant is the same whoever deploys and every deployer can refresh the certificates",
+            EXAMPLE_GUID,
+        );
+    }
+    const certificateManager = managerId === undefined ? undefined : { principalId: managerId, principalType: managerType };
+    return { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, certificateManager };
 }
 
 function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: CloudName, defaultPublicIPs: PoolPublicIPs): PoolDefinition | undefined {

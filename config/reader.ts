@@ -296,6 +296,19 @@ export class ConfigReader {
         return items;
     }
 
+    /** An object ID, or undefined when unset; in lower case, as guidList hands them on. The nil GUID gets a warning. */
+    optionalGuid(key: string): string | undefined {
+        const value = this.optionalString(key, { example: EXAMPLE_GUID });
+        if (value !== undefined && !isGuid(value)) {
+            this.report(key, `${shown(value)} is not an object ID (a GUID)`, EXAMPLE_GUID);
+            return undefined;
+        }
+        if (value !== undefined) {
+            this.warnIfNilGuid(key, value.toLowerCase());
+        }
+        return value?.toLowerCase();
+    }
+
     /**
      * Object IDs: compared without case, as Entra ID compares them, and handed on in lower case. Each must be a GUID,
      * and the nil GUID gets a warning (see warnIfNilGuid).

@@ -4,13 +4,15 @@ import { ClientAppSettings, readClientAppSettings } from "./clientApp";
 import { BatchAccountSettings, readBatchAccountSettings } from "./batchAccount";
 import { RbacSettings, readRbacSettings } from "./rbac";
 import { PipelineSettings, readPipelineSettings } from "./pipeline";
+import { checkPipelineReach } from "./pipelineReach";
 import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "./limits";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
 import { ConfigWarning } from "./problems";
 import { checkStackRegion } from "./regions";
-import { ConfigReader, RawConfig } from "./reader";
+import { ConfigReader, EXAMPLE_GUID, RawConfig } from "./reader";
 import { PoolSettings, readPoolSettings } from "./pools";
+import { ClientCredentialSettings, readClientCredentialSettings } from "./clientCredential";
 import { OperationsSettings, readOperationsSettings } from "./operations";
 import { PrivateNetworkingSettings, checkPrivateNetworking, readPrivateNetworkingSettings } from "./privateNetworking";
 
@@ -29,6 +31,7 @@ export interface Settings {
     readonly rbac: RbacSettings;
     readonly pools: PoolSettings;
     readonly pipeline: PipelineSettings;
+    readonly clientCredential: ClientCredentialSettings;
     readonly privateNetworking: PrivateNetworkingSettings;
     readonly operations: OperationsSettings;
     /** Accepted values that are probably mistakes; `index.ts` logs them, the offline plan prints and counts them. */
@@ -57,20 +60,41 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const pipeline = readPipelineSettings(reader, stack.stackName);
     const privateNetworking = readPrivateNetworkingSettings(reader, cloud.name);
     const operations = readOperationsSettings(reader);
-    checkAcrossSections(reader, { clientApp, batchAccount, pools, pipeline });
+    const clientCredential = readClientCredentialSettings(reader, clientApp);
+    checkCertificateCredential(reader, { clientCredential, pools, pipeline });
     checkPrivateNetworking(reader, { batchAccount, pools, pipeline, privateNetworking, operations });
+    checkPipelineReach(reader, { clientApp, batchAccount, rbac, pools, pipeline });
     reader.finish();
-    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, privateNetworking, operations, warnings: reader.warnings };
+    return { ...stack, cloud, tags, clientApp, batchAccount, rbac, pools, pipeline, privateNetworking, operations, clientCredential, warnings: reader.warnings };
 }
 
-/** Rules that involve keys of more than one section. */
-function checkAcrossSections(reader: ConfigReader, settings: Pick<Settings, "clientApp" | "batchAccount" | "pools" | "pipeline">): void {
-    if (settings.pipeline.enabled && settings.clientApp.owners.length === 0) {
+/**
+ * The client certificate is created in Key Vault's data plane like the pools' certificates, so it needs the same
+ * configured manager. The pipeline identities hold no data-plane right on the client-credential vault, so a CI
+ * refresh of that certificate would fail with 403: the combination is refused rather than left to break there.
+ */
+function checkCertificateCredential(
+    reader: ConfigReader,
+    settings: { clientCredential: ClientCredentialSettings; pools: PoolSettings; pipeline: PipelineSettings },
+): void {
+    if (settings.clientCredential.mode !== "certificate") {
+        return;
+    }
+    if (settings.pools.certificateManager === undefined) {
         reader.report(
-            "appOwners",
-            "must name at least one person or group when pipelineIdentity is true: the deploy identity then owns the client " +
-                "app instead of whoever runs pulumi up, so the first CI run would otherwise leave no human owner",
-            '["00000000-1111-2222-3333-444444444444"]',
+            "poolCertificateManager",
+            "is required when clientCredential is certificate: name the group (or user or service principal) whose members run " +
+                "pulumi up; it manages the certificates of both vaults, so the grant is the same whoever deploys",
+            EXAMPLE_GUID,
+        );
+    }
+    if (settings.pipeline.enabled) {
+        reader.report(
+            "clientCredential",
+            `certificate cannot be combined with ${reader.fullKey("pipelineIdentity")}: the pipeline identities have no data-plane ` +
+                "right on the client-credential vault, so every CI refresh of the certificate would fail with 403; use secret " +
+                "(with clientSecretKeyVault: true) or none with workloadIdentities, or deploy this stack as an administrator",
+            "secret",
         );
     }
 }

@@ -7,6 +7,7 @@ import {
     appRegistrationPublicClientFlows,
     clientSecretExpiry,
 } from "./entraApp";
+import { clientSecretDelivered, keyVaultSecretExpiry } from "./clientCredentials";
 import { keyVaultPublicNetworkAccess, keyVaultRbacPermissionModel, keyVaultRecoverable } from "./keyVault";
 import { batchPoolExtensionIdentityAttached, batchPoolKeyVaultExtension } from "./pools";
 import { batchAccountPrivateNodeManagement, batchPoolPublicIpsPrivateAccount, diagnosticSettingsPresent } from "./privateNetworking";
@@ -50,4 +51,6 @@ export const policies: Policies = [
     roleAssignmentBroadBatchRole,
     diagnosticSettingsPresent,
     batchPoolPublicIpsPrivateAccount,
+    keyVaultSecretExpiry,
+    clientSecretDelivered,
 ];

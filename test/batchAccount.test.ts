@@ -1,7 +1,7 @@
 import { defaultBatchAccountName } from "../config/batchAccount";
 import { FAKE_SUBSCRIPTION_ID } from "../tools/fakeCloud";
 import { OfflineRun, findResource, resourcesOfType } from "../tools/offlineRuntime";
-import { runWith } from "./helpers";
+import { expectRejected, runWith } from "./helpers";
 
 const ACCOUNT = "azure-native:batch:BatchAccount";
 const GROUP = "azure-native:resources:ResourceGroup";
@@ -81,11 +81,11 @@ describe("location", () => {
 });
 
 describe("authentication opt-ins", () => {
-    test("shared keys and task tokens are added only by their flags", async () => {
+    test("shared keys are added only by their flag; task tokens, retired by the Batch service, are refused", async () => {
         const sharedKey = await runWith({ allowSharedKeyAccess: true });
         expect(findResource(sharedKey, ACCOUNT, "batch-account").inputs.allowedAuthenticationModes).toEqual(["AAD", "SharedKey"]);
-        const taskToken = await runWith({ allowTaskAuthenticationToken: true });
-        expect(findResource(taskToken, ACCOUNT, "batch-account").inputs.allowedAuthenticationModes).toEqual(["AAD", "TaskAuthenticationToken"]);
+        const { problem } = await expectRejected({ allowTaskAuthenticationToken: true }, "allowTaskAuthenticationToken");
+        expect(problem.problem).toMatch(/retired by the Batch service.*managed identity/);
     });
 
     test("an explicit mode list that agrees with the flags is accepted", async () => {

@@ -2,7 +2,7 @@ import * as batch from "@pulumi/azure-native/batch";
 import { CertificateRotatingPool } from "../components/certificateRotatingPool";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, PoolIdentityVault } from "../components/poolIdentityVault";
 import { POOL_IMAGES, defaultKeyVaultName } from "../config/pools";
-import { FAKE_SUBSCRIPTION_ID, fakeGuid } from "../tools/fakeCloud";
+import { FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../tools/fakeCloud";
 import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../tools/offlineRuntime";
 import { runWith } from "./helpers";
 
@@ -12,8 +12,8 @@ const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const ACCESS_POLICY = "azure-native:keyvault:AccessPolicy";
 const CERTIFICATE = "azure:keyvault/certificate:Certificate";
-/** The example stack sets no vault name, so the program derives it from subscription, project and stack. */
-const VAULT_NAME = defaultKeyVaultName({ projectName: "batch-entra", stackName: "dev" }, FAKE_SUBSCRIPTION_ID);
+/** The example stack sets no vault name, so the program derives it from subscription, project, stack and generation. */
+const VAULT_NAME = defaultKeyVaultName({ projectName: "batch-entra", stackName: "dev" }, FAKE_SUBSCRIPTION_ID, FAKE_NOW);
 
 function extensionOf(pool: DeclaredResource): any {
     const extensions = pool.inputs.deploymentConfiguration.virtualMachineConfiguration.extensions;
@@ -56,7 +56,12 @@ describe("the example stack's pool", () => {
         const settings = extensionOf(pool).settings.secretsManagementSettings;
         expect(observedUrls(pool)).toEqual([`https://${VAULT_NAME}.vault.azure.net/secrets/pool-01-cert`]);
         expect(run.outputs.certificateSecretUrls).toEqual({ "pool-01-cert": `https://${VAULT_NAME}.vault.azure.net/secrets/pool-01-cert` });
-        expect(settings).toMatchObject({ requireInitialSync: true, pollingIntervalInS: "3600", certificateStoreLocation: "/var/lib/waagent/Microsoft.Azure.KeyVault" });
+        expect(settings).toMatchObject({ requireInitialSync: true, pollingIntervalInS: "3600" });
+        // Extension 3.0's form: the store location in each observed certificate, none at the top level (the 1.x/2.x form).
+        expect(settings.observedCertificates).toEqual([
+            { url: `https://${VAULT_NAME}.vault.azure.net/secrets/pool-01-cert`, certificateStoreLocation: "/var/lib/waagent/Microsoft.Azure.KeyVault" },
+        ]);
+        expect(settings.certificateStoreLocation).toBeUndefined();
     });
 
     test("identity -> vault access -> certificate -> pool, in that order", () => {
@@ -71,7 +76,7 @@ describe("the example stack's pool", () => {
         expect(officer.inputs.roleDefinitionId).toMatch(new RegExp(`/roleDefinitions/${KEY_VAULT_CERTIFICATES_OFFICER_ROLE}$`));
         const certificate = findResource(run, CERTIFICATE, "pool-vault-pool-01-cert");
         // The certificate waits for the officer grant and then for the grant to reach Key Vault's data plane.
-        const propagation = findResource(run, "pulumi-nodejs:dynamic:Resource", "pool-vault-grant-propagation");
+        const propagation = findResource(run, "pulumi-nodejs:dynamic/batch-entra:GrantPropagationWait", "pool-vault-grant-propagation");
         expect(propagation.dependencies).toContain(officer.urn);
         expect(certificate.dependencies).toContain(propagation.urn);
 
@@ -123,6 +128,7 @@ test("a pool depends on exactly the account, the identity, its vault access and 
                 identityResourceGroupName: "rg-identities",
                 identityName: "pools-identity",
                 vaultName: "kv-pools-test",
+                certificateManager: { principalId: "33333333-4444-4555-8666-777777777777", principalType: "Group" },
                 certificates: [{ name: "pool-a-cert", subject: "CN=pool-a", validityMonths: 12, daysBeforeExpiry: 30 }],
             });
             new CertificateRotatingPool("pool-a", {
@@ -168,9 +174,13 @@ test("access policies: the identity may get and list secrets and certificates, a
     expect(poolVaultResources(run, ROLE_ASSIGNMENT)).toEqual([]);
 });
 
-test("a pipeline deploying as a service principal gets its certificate grant typed as one", async () => {
-    const run = await runWith({ poolDeployerPrincipalType: "ServicePrincipal" });
-    expect(findResource(run, ROLE_ASSIGNMENT, "pool-vault-deployer-certificates-officer").inputs.principalType).toBe("ServicePrincipal");
+test("the configured certificate manager gets the grant, typed as configured (a group by default)", async () => {
+    const manager = "33333333-4444-4555-8666-777777777777";
+    const asGroup = await runWith({ poolCertificateManager: manager });
+    const grant = findResource(asGroup, ROLE_ASSIGNMENT, "pool-vault-deployer-certificates-officer");
+    expect(grant.inputs).toMatchObject({ principalId: manager, principalType: "Group" });
+    const asServicePrincipal = await runWith({ poolCertificateManager: manager, poolCertificateManagerType: "ServicePrincipal" });
+    expect(findResource(asServicePrincipal, ROLE_ASSIGNMENT, "pool-vault-deployer-certificates-officer").inputs.principalType).toBe("ServicePrincipal");
 });
 
 test("an existing certificate in the stack's vault is observed as given, and none is created for it", async () => {

@@ -23,13 +23,14 @@ describe("the Batch client app registration", () => {
         expect(lookup?.inputs).toEqual({ clientId: AZURE_BATCH_API_APP_ID });
     });
 
-    test("is single-tenant, has no implicit grant, and lists the deploying identity and configured owners", async () => {
+    test("is single-tenant, has no implicit grant, and lists exactly the configured owners (not whoever deploys)", async () => {
         const extraOwner = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
         const run = await runWith({ appOwners: [extraOwner] });
         const app = findResource(run, APPLICATION, "batch-client-app");
         expect(app.inputs.signInAudience).toBe("AzureADMyOrg");
         expect(app.inputs.web.implicitGrant).toEqual({ accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false });
-        expect(app.inputs.owners).toEqual([FAKE_DEPLOYER_OBJECT_ID, extraOwner]);
+        expect(app.inputs.owners).toEqual([extraOwner]);
+        expect(app.inputs.owners).not.toContain(FAKE_DEPLOYER_OBJECT_ID);
         const sp = findResource(run, "azuread:index/servicePrincipal:ServicePrincipal", "batch-client-sp");
         expect(sp.inputs.owners).toEqual(app.inputs.owners);
     });
@@ -68,7 +69,7 @@ describe("the Batch client app registration", () => {
     });
 
     test("the default lifetime is 180 days with 30 days of overlap", async () => {
-        const run = await runOffline({ config: { "azure-native:location": "westeurope" } });
+        const run = await runOffline({ config: { "azure-native:location": "westeurope", "batch-entra:appOwners": '["0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"]' } });
         expect(findResource(run, ROTATION, "batch-client-secret-rotation").inputs.rotationDays).toBe(150);
         expect(findResource(run, PASSWORD, "batch-client-secret").inputs.endDate).toBe("2026-06-30T00:00:00Z");
     });

@@ -26,7 +26,7 @@ describe("stack configuration is validated before any resource is declared", () 
         ["clientSecretLifetimeDays", { clientSecretLifetimeDays: "731" }, /outside 1\.\.730 \(at most 24 months/],
         ["clientSecretLifetimeDays", { clientSecretLifetimeDays: "6 months" }, /not a whole number/],
         ["clientSecretOverlapDays", { clientSecretLifetimeDays: "30", clientSecretOverlapDays: "30" }, /overlap must be shorter than the lifetime/],
-        ["clientSecretOverlapDays", { clientSecretOverlapDays: "0" }, /outside 1\.\.729/],
+        ["clientSecretOverlapDays", { clientSecretOverlapDays: "0" }, /outside 3\.\.729/],
         ["tags", { tags: ["env", "dev"] }, /map of tag names/],
         ["tags.owner", { tags: { owner: 7 } }, /tag values must be text/],
         ["tags.a/b", { tags: { "a/b": "x" } }, /cannot contain/],
@@ -46,10 +46,11 @@ describe("stack configuration is validated before any resource is declared", () 
                     get: (key) =>
                         ({
                             "azure-native:location": "westeurope",
+                            [`${CONFIG_NAMESPACE}:appOwners`]: '["0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"]',
                             [`${CONFIG_NAMESPACE}:cloud`]: "mars",
                             [`${CONFIG_NAMESPACE}:clientSecretLifetimeDays`]: "1000",
                         })[key],
-                    keys: () => [`${CONFIG_NAMESPACE}:cloud`, `${CONFIG_NAMESPACE}:clientSecretLifetimeDays`],
+                    keys: () => [`${CONFIG_NAMESPACE}:appOwners`, `${CONFIG_NAMESPACE}:cloud`, `${CONFIG_NAMESPACE}:clientSecretLifetimeDays`],
                 },
                 { projectName: "batch-entra", stackName: "dev" },
             );

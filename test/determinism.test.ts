@@ -34,6 +34,22 @@ describe("the same configuration declares the same resources", () => {
         }
     });
 
+    test("the client-credential features declare identical inputs on a second evaluation, with the clock moved on", async () => {
+        const features = {
+            clientSecretKeyVault: true,
+            clientCredentialReaders: [{ principalId: "0f3c5d2e-0000-4000-8000-00000000beef", principalType: "Group" }],
+            expiryAlertEmails: ["platform@contoso.com"],
+            workloadIdentities: [{ name: "github-prod", issuer: "https://token.actions.githubusercontent.com", subject: "repo:contoso/jobs:environment:prod" }],
+        };
+        const first = declaredInputs(await runWith(features));
+        jest.useFakeTimers({ now: Date.now() + 365 * 24 * 60 * 60 * 1000, doNotFake: [...REAL_TIMER_APIS] });
+        try {
+            expect(declaredInputs(await runWith(features))).toEqual(first);
+        } finally {
+            jest.useRealTimers();
+        }
+    });
+
     test("the secret's end date comes from the rotation's recorded time, not from the clock", async () => {
         const run = await runWith();
         const password = run.resources.find((r) => r.type === "azuread:index/applicationPassword:ApplicationPassword");

@@ -76,7 +76,7 @@ describe("the wait as a resource", () => {
 
     test("the certificate waits for it, and it takes the vault's URI and the certificate manager's grant", async () => {
         const run = await runWith();
-        const wait = findResource(run, "pulumi-nodejs:dynamic:Resource", "pool-vault-grant-propagation");
+        const wait = findResource(run, "pulumi-nodejs:dynamic/batch-entra:GrantPropagationWait", "pool-vault-grant-propagation");
         const officer = findResource(run, "azure-native:authorization:RoleAssignment", "pool-vault-deployer-certificates-officer");
         expect(wait.inputs.vaultUri).toBe(run.outputs.keyVaultUri);
         expect(wait.inputs.grantId).toMatch(/\/roleAssignments\/[0-9a-f-]{36}$/);

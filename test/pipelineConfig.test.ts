@@ -58,9 +58,9 @@ describe("pipeline configuration that Entra ID or GitHub would reject fails vali
         expect(problem.problem).toMatch(/required/);
     });
 
-    test("the client app needs a human owner when CI becomes its owner", async () => {
+    test("the client app needs a configured owner when CI becomes its owner", async () => {
         const { problem } = await expectRejected({ ...PIPELINE_ON, appOwners: [] }, "appOwners");
-        expect(problem.problem).toMatch(/no human owner/);
+        expect(problem.problem).toMatch(/at least one owner/);
     });
 
     test("pipelineOwners must be object IDs", async () => {

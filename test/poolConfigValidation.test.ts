@@ -145,13 +145,15 @@ describe("the vault and the identity", () => {
 
     test("the derived vault name follows Azure's rules and differs per stack and per subscription", () => {
         const subscription = "8c3f1c55-0000-4000-8000-00000000b47c";
-        const named = (stackName: string, subscriptionId = subscription) => defaultKeyVaultName({ projectName: "batch-entra", stackName }, subscriptionId);
+        const named = (stackName: string, subscriptionId = subscription, generation = "2026-01-01T00:00:00Z") =>
+            defaultKeyVaultName({ projectName: "batch-entra", stackName }, subscriptionId, generation);
         for (const stack of ["dev", "production-europe-west-01", "a_b", "9"]) {
             expect(keyVaultNameProblem(named(stack))).toBeUndefined();
         }
         expect(named("dev")).not.toBe(named("prod"));
         expect(named("dev")).not.toBe(named("dev", "11111111-2222-4333-8444-555555555555"));
         expect(named("dev")).toBe(named("dev"));
+        expect(named("dev")).not.toBe(named("dev", subscription, "2026-01-01T00:00:01Z"));
     });
 
     test("a certificate URL cannot claim the stack's vault while its name is still to be derived", async () => {

@@ -232,7 +232,12 @@ describe("private networking choices", () => {
 describe("private networking configuration is validated before any resource is declared", () => {
     const endpoints = { privateEndpointSubnetId: subnet("snet-endpoints", "rg-batch-entra-dev") };
     const privatePool = [{ name: "pool-01", vmSize: "Standard_D2s_v5", subnetId: subnet("snet-nodes", "rg-batch-entra-dev") }];
-    const pipeline = { pipelineIdentity: true, pipelineRepository: "contoso/batch-entra", appOwners: ["0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"] };
+    const pipeline = {
+        pipelineIdentity: true,
+        pipelineRepository: "contoso/batch-entra",
+        appOwners: ["0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"],
+        poolCertificateManager: "77777777-8888-4999-8aaa-bbbbbbbbbbbb",
+    };
 
     test.each([
         ["privateEndpointSubnetId", { privateEndpointSubnetId: "snet-endpoints" }, /not a subnet resource ID/],

@@ -6,6 +6,11 @@ import { loadStackConfig } from "../tools/stackConfig";
 import { PROJECT_DIR } from "./helpers";
 
 const STACK = { projectName: "batch-entra", stackName: "dev" };
+/** The keys without a usable default: a region and the app's owners. */
+const REQUIRED: Record<string, string> = {
+    "azure-native:location": "westeurope",
+    "batch-entra:appOwners": '["0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"]',
+};
 
 function declaredProjectKeys(): Record<string, { type: string; default?: unknown; description?: string }> {
     const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as any;
@@ -19,7 +24,7 @@ function keysTheProgramReads(): string[] {
         {
             get: (key) => {
                 read.add(key);
-                return key === "azure-native:location" ? "westeurope" : undefined;
+                return REQUIRED[key];
             },
             keys: () => [],
         },
@@ -63,9 +68,8 @@ describe("Pulumi.yaml, the README and the code agree on the configuration", () =
 
     test("Pulumi.yaml's defaults give the same settings as the code's own defaults", () => {
         const withProjectDefaults = loadStackConfig(PROJECT_DIR, "dev", path.join(PROJECT_DIR, "test", "fixtures", "empty-stack.yaml"));
-        const location = { "azure-native:location": "westeurope" };
-        const fromYaml = readSettings(rawOf({ ...withProjectDefaults.config, ...location }), STACK);
-        const fromCode = readSettings(rawOf(location), STACK);
+        const fromYaml = readSettings(rawOf({ ...withProjectDefaults.config, ...REQUIRED }), STACK);
+        const fromCode = readSettings(rawOf(REQUIRED), STACK);
         expect(fromYaml).toEqual(fromCode);
     });
 

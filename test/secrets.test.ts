@@ -98,6 +98,32 @@ describe("client secrets stay secret", () => {
     });
 });
 
+describe("the client secret delivered to Key Vault stays secret", () => {
+    test("the Key Vault secret's value is a Pulumi secret in its inputs, and nowhere unmarked", async () => {
+        const run = await runWith({ clientSecretKeyVault: true });
+        const vaultSecret = run.resources.find((resource) => resource.type === "azure-native:keyvault:Secret")!;
+        // The search finds the value where it is known to be, so finding it nowhere unmarked means something.
+        expect(pathsHolding(vaultSecret.inputs, SECRET_VALUE)).toEqual(["properties.value"]);
+        expect(vaultSecret.secretPaths.some((path) => path === "properties.value" || path === "properties")).toBe(true);
+        expect(vaultSecret.options.additionalSecretOutputs).toContain("properties");
+        expect(unmarkedSecretInputs(run)).toEqual([]);
+    });
+
+    test("the offline plan of such a stack never prints it, in text or JSON", async () => {
+        const os = require("os");
+        const fs = require("fs");
+        const stackFile = `${os.tmpdir()}/batch-entra-secrets-keyvault.yaml`;
+        const jsonPath = `${os.tmpdir()}/batch-entra-secrets-keyvault.plan.json`;
+        const config = { ...exampleStackConfig(), "batch-entra:clientSecretKeyVault": "true" };
+        fs.writeFileSync(stackFile, `config:\n${Object.entries(config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`).join("\n")}\n`);
+        const { code, text } = await capturePlanOutput(["--stack-file", stackFile, "--json", jsonPath]);
+        expect(code).toBe(0);
+        expect(text).toContain("azure-native:keyvault:Secret");
+        expect(text).not.toContain("FAKE-SECRET");
+        expect(fs.readFileSync(jsonPath, "utf8")).not.toContain("FAKE-SECRET");
+    });
+});
+
 describe("the offline plan command", () => {
     test("prints the components, resources and a summary for the example stack", async () => {
         const { code, text } = await capturePlanOutput([]);

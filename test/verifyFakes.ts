@@ -248,6 +248,7 @@ export interface FakeServers {
     readonly ca: TestCa;
     readonly entra: FakeHttpsServer;
     readonly batch: FakeHttpsServer;
+    readonly keyVault: FakeHttpsServer;
 }
 
 /**
@@ -259,16 +260,69 @@ export function useFakeServers(onStart: (servers: FakeServers) => void): void {
     let servers: FakeServers | undefined;
     beforeAll(async () => {
         const ca = createTestCa();
-        servers = { ca, entra: new FakeHttpsServer(ca), batch: new FakeHttpsServer(ca) };
-        await Promise.all([servers.entra.start(), servers.batch.start()]);
+        servers = { ca, entra: new FakeHttpsServer(ca), batch: new FakeHttpsServer(ca), keyVault: new FakeHttpsServer(ca) };
+        await Promise.all([servers.entra.start(), servers.batch.start(), servers.keyVault.start()]);
         onStart(servers);
     });
     afterAll(async () => {
-        await Promise.all([servers?.entra.close(), servers?.batch.close()]);
+        await Promise.all([servers?.entra.close(), servers?.batch.close(), servers?.keyVault.close()]);
         if (servers) fs.rmSync(servers.ca.dir, { recursive: true, force: true });
     });
     beforeEach(() => {
         servers?.entra.reset();
         servers?.batch.reset();
+        servers?.keyVault.reset();
     });
+}
+
+/** The token the fake `az` hands out for Key Vault, standing in for the caller's own identity. */
+export const CALLER_KEY_VAULT_TOKEN = fakeAccessToken({ aud: "https://vault.azure.net", oid: "caller" });
+
+/**
+ * A directory with an `az` that answers `az account get-access-token` as the Azure CLI does (the caller signed in
+ * with `az login`), and records its arguments in az-args.txt beside it. Put it first on PATH.
+ */
+export function fakeAzureCli(ca: TestCa): string {
+    const dir = fs.mkdtempSync(path.join(ca.dir, "az-"));
+    const answer = JSON.stringify({ accessToken: CALLER_KEY_VAULT_TOKEN, expiresOn: "2099-01-01 00:00:00.000000", expires_on: 4070908800, tokenType: "Bearer" });
+    fs.writeFileSync(path.join(dir, "az"), `#!/bin/sh\necho "$@" >> "${path.join(dir, "az-args.txt")}"\necho '${answer}'\n`, { mode: 0o755 });
+    return dir;
+}
+
+/**
+ * Key Vault's data plane for one secret: `GET /secrets/<name>?api-version=...` answers its current version when the
+ * caller's bearer token is presented, 401 without a token and 403 with another one (`forbid`).
+ */
+export function serveKeyVaultSecret(keyVault: FakeHttpsServer, secret: { name: string; value: string; contentType: string; forbid?: boolean }): string {
+    keyVault.route = (request) => {
+        if (request.method !== "GET" || request.path !== `/secrets/${secret.name}`) return undefined;
+        if (request.headers.authorization !== `Bearer ${CALLER_KEY_VAULT_TOKEN}`) {
+            return { status: 401, body: { error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } } };
+        }
+        if (secret.forbid) {
+            return { status: 403, body: { error: { code: "Forbidden", message: "Caller is not authorized to perform action on resource.", innererror: { code: "ForbiddenByRbac" } } } };
+        }
+        return {
+            status: 200,
+            body: {
+                value: secret.value,
+                contentType: secret.contentType,
+                id: `${keyVault.url}/secrets/${secret.name}/0123456789abcdef0123456789abcdef`,
+                attributes: { enabled: true, exp: 1782777600, recoveryLevel: "Recoverable" },
+            },
+        };
+    };
+    return `${keyVault.url}/secrets/${secret.name}`;
+}
+
+/** An RSA key and a self-signed client certificate, as Key Vault's PEM secret holds them (key first, then certificate). */
+export function createClientCertificate(ca: TestCa): { pem: string; file: string; certificate: string } {
+    const key = path.join(ca.dir, "client.key");
+    const cert = path.join(ca.dir, "client.crt");
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=batch-entra-dev-batch-client"], { stdio: "pipe" });
+    const certificate = fs.readFileSync(cert, "utf8");
+    const pem = `${fs.readFileSync(key, "utf8")}${certificate}`;
+    const file = path.join(ca.dir, "client.pem");
+    fs.writeFileSync(file, pem);
+    return { pem, file, certificate };
 }

@@ -56,7 +56,7 @@ describe("the shipped workflows", () => {
         const step = up.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
         expect(step.with).toMatchObject({ command: "up", policyPacks: "policies" });
         expect(up.permissions).toEqual({ contents: "read", "id-token": "write" });
-        expect(workflow("deploy.yml").on).toEqual({ push: { branches: ["main"] } });
+        expect(workflow("deploy.yml").on).toEqual({ push: { branches: ["main"] }, schedule: [{ cron: expect.any(String) }], workflow_dispatch: null });
     });
 
     test("Azure sign-in is OIDC with IDs from repository variables, and no secret is referenced anywhere", () => {

@@ -47,7 +47,25 @@ export function fakeCloudSuffixes(cloud: CloudName = "public"): FakeCloudSuffixe
     return { batchEndpoint: CLOUDS[cloud].batchEndpointSuffix, keyVault: KEY_VAULT_DNS_SUFFIX[cloud] };
 }
 
-type StateFactory = (name: string, inputs: Inputs, suffixes: FakeCloudSuffixes) => Inputs;
+
+/**
+ * Who runs the offline program and when: the deploying identity the client-config functions report, the time the
+ * time provider records on create, and the owners Graph reports for existing app registrations. Tests vary these to
+ * play a second deployer, a pipeline run, or a stack destroyed and created again later.
+ */
+export interface FakeWorld {
+    readonly deployer: { readonly objectId: string; readonly clientId: string };
+    readonly now: string;
+    /** Owners `azuread.getApplication` reports; undefined means the fake has no app to report on. */
+    readonly applicationOwners?: readonly string[];
+}
+
+export const DEFAULT_FAKE_WORLD: FakeWorld = {
+    deployer: { objectId: FAKE_DEPLOYER_OBJECT_ID, clientId: FAKE_DEPLOYER_CLIENT_ID },
+    now: FAKE_NOW,
+};
+
+type StateFactory = (name: string, inputs: Inputs, world: FakeWorld, suffixes: FakeCloudSuffixes) => Inputs;
 
 const DAY_MS = 86_400_000;
 
@@ -78,16 +96,20 @@ export const FAKE_STATE: Record<string, StateFactory> = {
         keyId: fakeGuid(`${name}/keyId`),
         value: fakeSecretValue(name),
     }),
-    "time:index/rotating:Rotating": (_name, inputs) => {
-        const base = inputs.rfc3339 ?? FAKE_NOW;
+    "time:index/rotating:Rotating": (_name, inputs, world) => {
+        const base = inputs.rfc3339 ?? world.now;
         const rotation = new Date(Date.parse(base) + (inputs.rotationDays ?? 0) * DAY_MS).toISOString().replace(".000Z", "Z");
         return { id: base, rfc3339: base, rotationRfc3339: rotation };
+    },
+    "time:index/static:Static": (_name, inputs, world) => {
+        const value = inputs.rfc3339 ?? world.now;
+        return { id: value, rfc3339: value, unix: Math.floor(Date.parse(value) / 1000) };
     },
     "azure-native:resources:ResourceGroup": (name, inputs) => ({
         id: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName ?? name}`,
         name: inputs.resourceGroupName ?? name,
     }),
-    "azure-native:batch:BatchAccount": (name, inputs, suffixes) => {
+    "azure-native:batch:BatchAccount": (name, inputs, _world, suffixes) => {
         const accountName = inputs.accountName ?? name;
         return {
             id: armId("Microsoft.Batch/batchAccounts", accountName, inputs),
@@ -104,7 +126,7 @@ export const FAKE_STATE: Record<string, StateFactory> = {
         principalId: fakeGuid(`${name}/principalId`),
         tenantId: FAKE_TENANT_ID,
     }),
-    "azure-native:keyvault:Vault": (name, inputs, suffixes) => {
+    "azure-native:keyvault:Vault": (name, inputs, _world, suffixes) => {
         const vaultName = inputs.vaultName ?? name;
         return {
             id: armId("Microsoft.KeyVault/vaults", vaultName, inputs),
@@ -121,7 +143,7 @@ export const FAKE_STATE: Record<string, StateFactory> = {
     "azure-native:keyvault:AccessPolicy": (name, inputs) => ({
         id: armId("Microsoft.KeyVault/vaults", `${inputs.vaultName ?? name}/accessPolicy/${inputs.policy?.objectId ?? name}`, inputs),
     }),
-    "azure:keyvault/certificate:Certificate": (name, inputs, suffixes) => {
+    "azure:keyvault/certificate:Certificate": (name, inputs, _world, suffixes) => {
         // keyVaultId is an ARM ID ending in the vault name; the data-plane URLs use that name as the host.
         const vaultName = String(inputs.keyVaultId ?? "vault").split("/").pop();
         const certificateName = inputs.name ?? name;
@@ -136,8 +158,14 @@ export const FAKE_STATE: Record<string, StateFactory> = {
             resourceManagerId: `${inputs.keyVaultId}/certificates/${certificateName}/versions/${version}`,
             resourceManagerVersionlessId: `${inputs.keyVaultId}/certificates/${certificateName}`,
             thumbprint: fakeGuid(`${name}/thumbprint`).replace(/-/g, "").toUpperCase().slice(0, 40),
+            // The public certificate only (hex DER), as the provider reads it; never a private key.
+            certificateData: `3082${createHash("sha256").update(`${name}/der`).digest("hex")}`,
+            certificateAttributes: [{ enabled: true, notBefore: FAKE_NOW, expires: fakeCertificateExpiry(inputs), recoveryLevel: "Recoverable" }],
         };
     },
+    "azure-native:keyvault:Secret": namedArmResource((inputs) => `Microsoft.KeyVault/vaults/${inputs.vaultName ?? "vault"}/secrets`, "secretName"),
+    "azure-native:eventgrid:SystemTopic": namedArmResource(() => "Microsoft.EventGrid/systemTopics", "systemTopicName"),
+    "azure-native:monitor:ActionGroup": namedArmResource(() => "Microsoft.Insights/actionGroups", "actionGroupName"),
     "azure-native:network:PrivateEndpoint": namedArmResource(() => "Microsoft.Network/privateEndpoints", "privateEndpointName"),
     "azure-native:network:PrivateDnsZoneGroup": namedArmResource(
         (inputs) => `Microsoft.Network/privateEndpoints/${inputs.privateEndpointName ?? "endpoint"}/privateDnsZoneGroups`,
@@ -165,25 +193,31 @@ export const FAKE_STATE: Record<string, StateFactory> = {
 };
 
 /** Answers to provider functions (data sources), by token. An unknown token fails loudly. */
-export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
-    "azuread:index/getClientConfig:getClientConfig": () => ({
+export const FAKE_INVOKES: Record<string, (inputs: Inputs, world: FakeWorld) => Inputs> = {
+    "azuread:index/getClientConfig:getClientConfig": (_inputs, { deployer }) => ({
         tenantId: FAKE_TENANT_ID,
-        clientId: FAKE_DEPLOYER_CLIENT_ID,
-        objectId: FAKE_DEPLOYER_OBJECT_ID,
+        clientId: deployer.clientId,
+        objectId: deployer.objectId,
     }),
-    "azure-native:authorization:getClientConfig": () => ({
-        tenantId: FAKE_TENANT_ID,
-        subscriptionId: FAKE_SUBSCRIPTION_ID,
-        clientId: FAKE_DEPLOYER_CLIENT_ID,
-        objectId: FAKE_DEPLOYER_OBJECT_ID,
-    }),
-    "azure:core/getClientConfig:getClientConfig": () => ({
-        id: FAKE_DEPLOYER_OBJECT_ID,
+    "azure-native:authorization:getClientConfig": (_inputs, { deployer }) => ({
         tenantId: FAKE_TENANT_ID,
         subscriptionId: FAKE_SUBSCRIPTION_ID,
-        clientId: FAKE_DEPLOYER_CLIENT_ID,
-        objectId: FAKE_DEPLOYER_OBJECT_ID,
+        clientId: deployer.clientId,
+        objectId: deployer.objectId,
     }),
+    "azure:core/getClientConfig:getClientConfig": (_inputs, { deployer }) => ({
+        id: deployer.objectId,
+        tenantId: FAKE_TENANT_ID,
+        subscriptionId: FAKE_SUBSCRIPTION_ID,
+        clientId: deployer.clientId,
+        objectId: deployer.objectId,
+    }),
+    "azuread:index/getApplication:getApplication": (inputs, world) => {
+        if (world.applicationOwners === undefined) {
+            throw new Error("The offline runtime was given no existing application to report; pass world.applicationOwners");
+        }
+        return { id: `/applications/${fakeGuid(`${inputs.clientId}/objectId`)}`, clientId: inputs.clientId, owners: [...world.applicationOwners] };
+    },
     "azure-native:resources:getResourceGroup": (inputs) => ({
         id: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`,
         name: inputs.resourceGroupName,
@@ -207,6 +241,12 @@ export const FAKE_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
     }),
 };
 
+/** A self-issued certificate's expiry: FAKE_NOW plus the policy's validity in months (30-day months). */
+function fakeCertificateExpiry(inputs: Inputs): string {
+    const months = inputs.certificatePolicy?.x509CertificateProperties?.validityInMonths ?? 12;
+    return new Date(Date.parse(FAKE_NOW) + months * 30 * DAY_MS).toISOString().replace(".000Z", "Z");
+}
+
 function fakeMicrosoftGraph(): Inputs {
     return {
         id: FAKE_GRAPH_OBJECT_ID,
@@ -218,16 +258,22 @@ function fakeMicrosoftGraph(): Inputs {
     };
 }
 
-export function fakeState(type: string, name: string, inputs: Inputs, suffixes = fakeCloudSuffixes()): { id: string; state: Inputs } {
-    const computed = FAKE_STATE[type]?.(name, inputs, suffixes) ?? {};
+export function fakeState(
+    type: string,
+    name: string,
+    inputs: Inputs,
+    world: FakeWorld = DEFAULT_FAKE_WORLD,
+    suffixes = fakeCloudSuffixes(),
+): { id: string; state: Inputs } {
+    const computed = FAKE_STATE[type]?.(name, inputs, world, suffixes) ?? {};
     const { id, ...rest } = computed;
     return { id: id ?? `${name}-id`, state: { ...inputs, ...rest } };
 }
 
-export function fakeInvoke(token: string, inputs: Inputs): Inputs {
+export function fakeInvoke(token: string, inputs: Inputs, world: FakeWorld = DEFAULT_FAKE_WORLD): Inputs {
     const answer = FAKE_INVOKES[token];
     if (!answer) {
         throw new Error(`The offline runtime has no fake answer for ${token}; add one to tools/fakeCloud.ts`);
     }
-    return answer(inputs);
+    return answer(inputs, world);
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS, CloudName } from "../config/clouds";
-import { fakeCloudSuffixes, fakeInvoke, fakeState } from "./fakeCloud";
+import { DEFAULT_FAKE_WORLD, FakeWorld, fakeCloudSuffixes, fakeInvoke, fakeState } from "./fakeCloud";
 import { ENCRYPTED_PLACEHOLDER } from "./stackConfig";
 
 /** The signature Pulumi uses to mark a secret value in serialized properties. */
@@ -58,6 +58,8 @@ export interface OfflineRunOptions {
     readonly preview?: boolean;
     /** The program; the batch-entra program in index.ts by default. */
     readonly program?: () => Promise<Record<string, unknown>>;
+    /** Who deploys, when, and what Graph reports; the fake cloud's defaults when absent. */
+    readonly world?: Partial<FakeWorld>;
 }
 
 /** The program failed; `cause` is what it threw and `resources` what it had declared until then. */
@@ -84,13 +86,14 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const declared = new Map<string, DeclaredResource>();
     let stackOutputs: { values: Record<string, any>; secret: string[] } = { values: {}, secret: [] };
     const suffixes = fakeCloudSuffixes(cloudOf(options.config));
+    const world: FakeWorld = { ...DEFAULT_FAKE_WORLD, ...options.world };
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => fakeState(args.type, args.name, args.inputs, suffixes),
+            newResource: (args) => fakeState(args.type, args.name, args.inputs, world, suffixes),
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });
-                return fakeInvoke(args.token, args.inputs);
+                return fakeInvoke(args.token, args.inputs, world);
             },
         },
         project,

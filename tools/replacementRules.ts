@@ -175,9 +175,17 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
         paths: ["triggers"],
         source: `${TIME}/resource_time_sleep.go (RequiresReplace)`,
     },
-    "pulumi-nodejs:dynamic:Resource": {
+    "time:index/static:Static": {
+        paths: ["rfc3339", "triggers"],
+        source: `${TIME}/resource_time_static.go (RequiresReplace)`,
+    },
+    "pulumi-nodejs:dynamic/batch-entra:GrantPropagationWait": {
         paths: [],
         source: "components/grantPropagationWait.ts: the wait's diff never replaces; a changed grant re-runs it as an update",
+    },
+    "pulumi-nodejs:dynamic/batch-entra:PoolScale": {
+        paths: ["poolResourceId"],
+        source: "components/poolScale.ts: its diff replaces only when the pool it scales is another one",
     },
 };
 

@@ -1,5 +1,6 @@
 import {
     AccessToken,
+    ClientCertificateCredential,
     ClientSecretCredential,
     ClientSecretCredentialOptions,
     DeviceCodeCredential,
@@ -52,7 +53,7 @@ export async function runChecks(inputs: VerifyInputs, options: VerifyOptions, pr
     const signInTitle =
         options.mode === "interactive"
             ? `Sign in as a user (device code) for ${scope}`
-            : `Sign in as the service principal (client credentials) for ${scope}`;
+            : `Sign in as the service principal (${inputs.clientCertificatePem ? "client certificate" : "client credentials"}) for ${scope}`;
     const firstToken = await getToken(credential, scope, entraErrors);
     if (!firstToken.ok) {
         record({ title: signInTitle, status: "fail", diagnosis: diagnoseTokenError(firstToken.error, entraErrors.last, inputs.authorityHost) });
@@ -147,6 +148,9 @@ function createCredential(inputs: VerifyInputs, mode: SignInMode, entraErrors: E
             clientId: inputs.clientId,
             userPromptCallback: (info: DeviceCodeInfo) => print(`\n${info.message}\n`),
         });
+    }
+    if (inputs.clientCertificatePem) {
+        return new ClientCertificateCredential(inputs.tenantId, inputs.clientId, { certificate: inputs.clientCertificatePem }, common);
     }
     return new ClientSecretCredential(inputs.tenantId, inputs.clientId, inputs.clientSecret ?? "", common);
 }

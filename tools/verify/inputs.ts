@@ -7,8 +7,12 @@ export interface VerifyInputs {
     readonly source: string;
     readonly tenantId: string;
     readonly clientId: string;
-    /** Absent when only integrated (device-code) sign-in is checked. */
+    /** Absent when only integrated (device-code) sign-in is checked, or the app signs in with a certificate. */
     readonly clientSecret?: string;
+    /** PEM with the app's certificate and private key: sign in with ClientCertificateCredential instead of a secret. */
+    readonly clientCertificatePem?: string;
+    /** Versionless Key Vault secret URL the credential can be read from (`--from-key-vault`). */
+    readonly keyVaultSecretUrl?: string;
     /** Entra ID authority host without a trailing slash, e.g. `https://login.microsoftonline.com`. */
     readonly authorityHost: string;
     /** `https://<account>.<region>.batch.azure.com`, no trailing slash. */
@@ -30,6 +34,8 @@ export const ENVIRONMENT_VARIABLES = [
     "AZURE_AUTHORITY_HOST",
     "BATCH_ACCOUNT_URL",
     "BATCH_RESOURCE",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "CLIENT_CREDENTIAL_KEY_VAULT_URL",
 ] as const;
 
 const PUBLIC_CLOUD = CLOUDS.public;
@@ -67,6 +73,7 @@ export function inputsFromEnvironment(env: NodeJS.ProcessEnv, needSecret: boolea
         batchAccountUrl: accountUrlOf(accountUrl, "BATCH_ACCOUNT_URL"),
         batchScope: `${resource}/.default`,
         batchUserImpersonationScope: `${resource}user_impersonation`,
+        keyVaultSecretUrl: nonEmpty(env.CLIENT_CREDENTIAL_KEY_VAULT_URL),
     };
 }
 
@@ -87,6 +94,12 @@ export function inputsFromStackOutputs(
         if (required) missing.push(name);
         return undefined;
     };
+    if (needSecret && (outputs.clientCredential === "certificate" || outputs.clientCredential === "none")) {
+        throw new InputError(
+            `${stackLabel} has clientCredential "${outputs.clientCredential}", so no client secret: ` +
+                "use --from-key-vault (certificate) or --certificate, or --interactive",
+        );
+    }
     const tenantId = output("tenantId");
     const clientId = output("clientId");
     const clientSecret = output("clientSecret", needSecret);
@@ -117,6 +130,8 @@ export function inputsFromStackOutputs(
         batchAccountUrl: accountUrlOf(accountUrl, "batchAccountUrl"),
         batchScope: output("batchScope", false) ?? `${resource}/.default`,
         batchUserImpersonationScope: output("batchUserImpersonationScope", false) ?? `${resource}user_impersonation`,
+        keyVaultSecretUrl:
+            nonEmpty(env.CLIENT_CREDENTIAL_KEY_VAULT_URL) ?? output("clientCertificateKeyVaultUrl", false) ?? output("clientSecretKeyVaultUrl", false),
     };
 }
 
@@ -161,7 +176,7 @@ export function isPublicCloudAuthority(host: string): boolean {
     return PUBLIC_AUTHORITY_HOSTS.has(new URL(host).hostname.toLowerCase());
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
     const trimmed = value?.trim();
     return trimmed ? trimmed : undefined;
 }

@@ -1,0 +1,227 @@
+import { ClientAppSettings } from "./clientApp";
+import { ACTION_GROUP_EMAILS, FEDERATED_CREDENTIALS_PER_APP } from "./limits";
+import { shown } from "./messages";
+import { ConfigReader, EXAMPLE_GUID, isGuid } from "./reader";
+
+/**
+ * How Batch clients prove they are the app, and where they get what they need: a secret (today's behaviour), a
+ * certificate in Key Vault, or nothing at all (federated credentials and managed identities only). See
+ * docs/client-credentials.md.
+ */
+export type ClientCredentialMode = "secret" | "certificate" | "none";
+
+export interface ClientCredentialReader {
+    readonly principalId: string;
+    readonly principalType: "User" | "Group" | "ServicePrincipal";
+}
+
+export interface WorkloadIdentity {
+    readonly name: string;
+    readonly issuer: string;
+    readonly subject: string;
+    readonly audiences: readonly string[];
+}
+
+export interface ClientCredentialSettings {
+    readonly mode: ClientCredentialMode;
+    /** With `secret`: also write each secret to Key Vault as a version of one secret. */
+    readonly secretInKeyVault: boolean;
+    readonly readers: readonly ClientCredentialReader[];
+    readonly workloadIdentities: readonly WorkloadIdentity[];
+    readonly expiryAlertEmails: readonly string[];
+    /** Certificate mode: validity of each version, and days before expiry Key Vault issues the next one. */
+    readonly certificate: { readonly validityMonths: number; readonly renewDaysBeforeExpiry: number };
+}
+
+/** The audience Entra ID expects in tokens exchanged for an app token (workload identity federation docs). */
+export const DEFAULT_FEDERATION_AUDIENCE = "api://AzureADTokenExchange";
+
+/** Whether the stack needs the client-credential vault at all. */
+export function needsClientCredentialVault(settings: ClientCredentialSettings): boolean {
+    return settings.mode === "certificate" || settings.secretInKeyVault || settings.expiryAlertEmails.length > 0;
+}
+
+const READERS_EXAMPLE = `[{"principalId": "${EXAMPLE_GUID}", "principalType": "ServicePrincipal"}]`;
+const WORKLOAD_EXAMPLE =
+    '[{"name": "aks-batch-submitter", "issuer": "https://westeurope.oic.prod-aks.azure.com/<tenant>/<cluster>/", ' +
+    '"subject": "system:serviceaccount:jobs:batch-submitter"}]';
+const EMAILS_EXAMPLE = '["platform-team@contoso.com"]';
+/** Federated credential names: 3-120 characters, letters, digits, hyphens and underscores, starting alphanumeric. */
+const FEDERATED_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SHORTEST_MONTH_DAYS = 27;
+
+export function readClientCredentialSettings(reader: ConfigReader, clientApp: ClientAppSettings): ClientCredentialSettings {
+    const mode = reader.oneOf<ClientCredentialMode>("clientCredential", ["secret", "certificate", "none"], "secret");
+    const secretInKeyVault = reader.boolean("clientSecretKeyVault", false);
+    if (secretInKeyVault && mode !== "secret") {
+        reader.report("clientSecretKeyVault", `is true, but clientCredential is "${mode}": there is no client secret to deliver`, "false");
+    }
+    const readers = readReaders(reader);
+    if (readers.length > 0 && !secretInKeyVault && mode !== "certificate") {
+        reader.report(
+            "clientCredentialReaders",
+            "names readers, but nothing is delivered to Key Vault: set clientSecretKeyVault: true or clientCredential: certificate",
+            "[]",
+        );
+    }
+    const workloadIdentities = readWorkloadIdentities(reader);
+    const expiryAlertEmails = reader.stringList("expiryAlertEmails", {
+        example: EMAILS_EXAMPLE,
+        item: (value) => (EMAIL.test(value) ? undefined : `${shown(value)} is not an email address`),
+        normalize: (value) => value.toLowerCase(),
+        limit: ACTION_GROUP_EMAILS,
+    });
+    if (expiryAlertEmails.length > 0 && mode === "none") {
+        reader.report("expiryAlertEmails", 'lists addresses, but clientCredential is "none": nothing expires', "[]");
+    }
+    // Each version is valid about as long as a secret, and the next one is issued when a secret would rotate.
+    const validityMonths = Math.max(1, Math.round(clientApp.clientSecret.lifetimeDays / 30));
+    const renewDaysBeforeExpiry = clientApp.clientSecret.overlapDays;
+    if (mode === "certificate" && renewDaysBeforeExpiry >= validityMonths * SHORTEST_MONTH_DAYS) {
+        reader.report(
+            "clientSecretOverlapDays",
+            `${renewDaysBeforeExpiry} days of overlap do not fit a ${validityMonths}-month certificate: Key Vault renews ` +
+                `only less than ${validityMonths * SHORTEST_MONTH_DAYS} days before expiry`,
+            String(Math.max(1, Math.floor(clientApp.clientSecret.lifetimeDays / 6))),
+        );
+    }
+    return {
+        mode,
+        secretInKeyVault,
+        readers,
+        workloadIdentities,
+        expiryAlertEmails,
+        certificate: { validityMonths, renewDaysBeforeExpiry },
+    };
+}
+
+/** Each entry is an object with exactly these fields, or nothing of the list is used. */
+function objectList(reader: ConfigReader, key: string, example: string, fields: readonly string[]): Record<string, unknown>[] {
+    const value = reader.json(key, example);
+    if (value === undefined) {
+        return [];
+    }
+    if (!Array.isArray(value) || value.some((entry) => entry === null || typeof entry !== "object" || Array.isArray(entry))) {
+        reader.report(key, "the value must be a list of objects", example);
+        return [];
+    }
+    const entries = value as Record<string, unknown>[];
+    entries.forEach((entry, index) => {
+        for (const field of Object.keys(entry).filter((field) => !fields.includes(field))) {
+            reader.report(`${key}[${index}].${field}`, `is not a field of ${key} entries (they have ${fields.join(", ")})`, example);
+        }
+    });
+    return entries;
+}
+
+function readReaders(reader: ConfigReader): ClientCredentialReader[] {
+    const key = "clientCredentialReaders";
+    const types = ["User", "Group", "ServicePrincipal"] as const;
+    const readers = objectList(reader, key, READERS_EXAMPLE, ["principalId", "principalType"]).flatMap((entry, index) => {
+        const { principalId, principalType } = entry;
+        let good = true;
+        if (typeof principalId !== "string" || !isGuid(principalId)) {
+            reader.report(`${key}[${index}].principalId`, `${shown(principalId)} is not an object ID (a GUID)`, READERS_EXAMPLE);
+            good = false;
+        }
+        const type = types.find((candidate) => candidate === principalType);
+        if (type === undefined) {
+            reader.report(
+                `${key}[${index}].principalType`,
+                `${shown(principalType)} is not one of ${types.join(", ")} (ARM refuses an assignment whose type does not match)`,
+                READERS_EXAMPLE,
+            );
+            good = false;
+        }
+        return good && type ? [{ principalId: (principalId as string).toLowerCase(), principalType: type }] : [];
+    });
+    const ids = readers.map((entry) => entry.principalId);
+    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (repeated) {
+        reader.report(key, `lists ${repeated} more than once`, READERS_EXAMPLE);
+    }
+    return readers;
+}
+
+/** An issuer is an https URL without query or fragment: Entra ID compares it byte for byte with the token's `iss`. */
+export function issuerProblem(issuer: string): string | undefined {
+    let url: URL;
+    try {
+        url = new URL(issuer);
+    } catch {
+        return `${shown(issuer)} is not an absolute URL`;
+    }
+    if (url.protocol !== "https:") {
+        return `${shown(issuer)} must use https`;
+    }
+    if (url.search || url.hash || issuer.includes("#")) {
+        return `${shown(issuer)} has a query or fragment, which an OIDC issuer never has`;
+    }
+    if (issuer.length > 600) {
+        return "is longer than 600 characters";
+    }
+    return undefined;
+}
+
+/** Subjects must match the token's `sub` exactly; the shapes of the issuers this project documents are checked. */
+export function subjectProblem(issuer: string, subject: string): string | undefined {
+    if (subject.length === 0 || subject.length > 600) {
+        return "must have 1 to 600 characters";
+    }
+    if (/\s/.test(subject) || subject.includes("*")) {
+        return `${shown(subject)} contains whitespace or a wildcard; the subject must equal the token's sub claim exactly`;
+    }
+    const host = URL.canParse(issuer) ? new URL(issuer).hostname.toLowerCase() : "";
+    if (host === "token.actions.githubusercontent.com" && !/^repo:[^/:]+\/[^/:]+:.+$/.test(subject)) {
+        return `${shown(subject)} is not a GitHub Actions subject such as repo:contoso/batch-jobs:environment:prod`;
+    }
+    if (host.endsWith(".oic.prod-aks.azure.com") && !/^system:serviceaccount:[a-z0-9-]+:[a-z0-9.-]+$/.test(subject)) {
+        return `${shown(subject)} is not a Kubernetes service account subject such as system:serviceaccount:jobs:batch-submitter`;
+    }
+    return undefined;
+}
+
+function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
+    const key = "workloadIdentities";
+    const entries = objectList(reader, key, WORKLOAD_EXAMPLE, ["name", "issuer", "subject", "audiences"]);
+    if (entries.length > FEDERATED_CREDENTIALS_PER_APP.max) {
+        reader.report(key, `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`, WORKLOAD_EXAMPLE);
+    }
+    const identities = entries.flatMap((entry, index): WorkloadIdentity[] => {
+        const at = (field: string) => `${key}[${index}].${field}`;
+        const problems: [string, string][] = [];
+        const { name, issuer, subject, audiences } = entry;
+        if (typeof name !== "string" || !FEDERATED_NAME.test(name)) {
+            problems.push([at("name"), `${shown(name)} is not 3-120 letters, digits, hyphens or underscores starting with a letter or digit`]);
+        }
+        const issuerText = typeof issuer === "string" ? issuer : "";
+        const issuerError = typeof issuer === "string" ? issuerProblem(issuer) : `${shown(issuer)} is not a URL`;
+        if (issuerError) problems.push([at("issuer"), issuerError]);
+        const subjectError = typeof subject === "string" ? subjectProblem(issuerText, subject) : `${shown(subject)} is not a string`;
+        if (subjectError) problems.push([at("subject"), subjectError]);
+        const audienceList = audiences === undefined ? [DEFAULT_FEDERATION_AUDIENCE] : audiences;
+        // Entra ID accepts exactly one audience per federated credential.
+        if (!Array.isArray(audienceList) || audienceList.length !== 1 || typeof audienceList[0] !== "string" || !/^\S{1,600}$/.test(audienceList[0])) {
+            problems.push([at("audiences"), `${shown(audiences)} must be a list of exactly one audience (default ["${DEFAULT_FEDERATION_AUDIENCE}"])`]);
+        }
+        problems.forEach(([problemKey, problem]) => reader.report(problemKey, problem, WORKLOAD_EXAMPLE));
+        return problems.length === 0
+            ? [{ name: name as string, issuer: issuerText, subject: subject as string, audiences: audienceList as string[] }]
+            : [];
+    });
+    const seenNames = new Set<string>();
+    const seenPairs = new Set<string>();
+    for (const identity of identities) {
+        const pair = `${identity.issuer} ${identity.subject}`;
+        if (seenNames.has(identity.name.toLowerCase())) {
+            reader.report(key, `names ${shown(identity.name)} more than once; credential names are unique per app`, WORKLOAD_EXAMPLE);
+        }
+        if (seenPairs.has(pair)) {
+            reader.report(key, `lists issuer ${shown(identity.issuer)} with subject ${shown(identity.subject)} more than once; Entra ID refuses the second`, WORKLOAD_EXAMPLE);
+        }
+        seenNames.add(identity.name.toLowerCase());
+        seenPairs.add(pair);
+    }
+    return identities;
+}
