@@ -1,9 +1,14 @@
-/** Tests type-check with `npm run typecheck`; jest only transpiles, which keeps the suite fast. */
+/**
+ * `npm test` type-checks with tsc beside jest (tools/test.sh); jest only transpiles, so no suite pays for type-checking.
+ * Tests are `*.test.ts` files anywhere in the repository outside node_modules and build output.
+ */
 module.exports = {
     testEnvironment: "node",
-    roots: ["<rootDir>/test", "<rootDir>/features"],
-    testMatch: ["**/*.test.ts"],
+    testMatch: ["<rootDir>/**/*.test.ts"],
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/bin/", "<rootDir>/lib/"],
+    modulePathIgnorePatterns: ["<rootDir>/bin/", "<rootDir>/lib/"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/test/support/lazyArborist.js" },
     testTimeout: 30000,
     // Most suites wait on the mock runtime or on child processes, so both cores pay off even on a 2-core machine.
     maxWorkers: 2,

@@ -6,6 +6,12 @@ import { loadStackConfig } from "../tools/stackConfig";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/**
+ * Node arguments that run a TypeScript file in a child process, as package.json's plan and verify scripts do: sucrase
+ * strips types without loading the TypeScript compiler, which ts-node does at every start (npm test type-checks).
+ */
+export const TYPESCRIPT_RUNNER: readonly string[] = ["-r", "sucrase/register/ts"];
+
 /** The example stack the repository ships (Pulumi.dev.yaml with Pulumi.yaml's defaults), as the CLI would read it. */
 export function exampleStackConfig(stack = "dev"): Record<string, string> {
     return loadStackConfig(PROJECT_DIR, stack).config;

@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import { runOffline } from "../tools/offlineRuntime";
-import { PROJECT_DIR, exampleStackConfig, expectRejected, mergeConfig } from "./helpers";
+import { PROJECT_DIR, TYPESCRIPT_RUNNER, exampleStackConfig, expectRejected, mergeConfig } from "./helpers";
 import { ALICE, DEPLOY_IDENTITY, PIPELINE_CONFIG, inputsByUrn } from "./lifecycle";
 
 /**
@@ -29,7 +29,7 @@ describe("pipeline steady state", () => {
                 .runOffline({ config: ${JSON.stringify(changed)}, world: ${JSON.stringify(world)} })
                 .then(() => console.log("the update went ahead"));
         `;
-        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const child = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
         expect(child.status).not.toBe(0);
         expect(child.stdout).not.toContain("the update went ahead");
         expect(child.stderr).toContain("Application.ReadWrite.OwnedBy cannot add or remove owners");

@@ -4,7 +4,7 @@ import * as https from "https";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./helpers";
+import { PROJECT_DIR, TYPESCRIPT_RUNNER } from "./helpers";
 
 /** A certificate authority made for one test run, and a server certificate for 127.0.0.1 that it signed. */
 export interface TestCa {
@@ -215,9 +215,8 @@ export interface VerifyRun {
  * nothing leaks in from the machine, and no proxy sends loopback traffic elsewhere.
  */
 export function runVerify(args: readonly string[], env: Record<string, string>, ca: TestCa, timeoutMs = 60_000): Promise<VerifyRun> {
-    const tsNode = require.resolve("ts-node/dist/bin.js");
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [tsNode, "--transpile-only", "tools/verify.ts", ...args], {
+        const child = spawn(process.execPath, [...TYPESCRIPT_RUNNER, "tools/verify.ts", ...args], {
             cwd: PROJECT_DIR,
             env: {
                 PATH: process.env.PATH ?? "/usr/bin:/bin",

@@ -132,6 +132,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const warnings: string[] = [];
     const restoreWarnings = captureRuntimeWarnings(warnings);
     const restoreStacks = withoutStackCapture();
+    const restoreTracking = withoutUnusedTracking();
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             try {
@@ -144,6 +145,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         // Registrations triggered by outputs resolving after the program returned are awaited here.
         await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } finally {
+        restoreTracking();
         restoreStacks();
         restoreWarnings();
     }
@@ -175,6 +177,123 @@ function withoutStackCapture(): () => void {
     return () => {
         resourceClass.callsites = callsites;
         Error.stackTraceLimit = limit;
+    };
+}
+
+/**
+ * Two more things the SDK does for every resource that nothing reads under mocks, measured as about half the CPU
+ * and a third of the peak memory of a large stack's run (`npm run bench`); the plan is byte-for-byte the same:
+ *
+ * - Provider alias lists. azure-native declares each resource's older API-version types as aliases (nine for a
+ *   RoleAssignment), and the Resource constructor turns each into an Output of its URN (`collapseAliasToUrn`),
+ *   several Outputs and a dozen promises per alias. Those URNs are read only when the monitor cannot take alias
+ *   specs (`allAliases` in runtime/resource.js), and the mock monitor can (`supportsAliasSpecs`). The list is
+ *   still sent with the registration, as before: the constructor's pass over it sees nothing, the registration's
+ *   pass sees every alias. Only merges whose options are nothing but `aliases` (the generated SDKs'
+ *   `mergeOptions(opts, aliasOpts)`, one fresh object per resource) are changed.
+ * - Promise-leak tracking. `debuggablePromise` tags every SDK promise with a debug string and keeps it in a set
+ *   until it settles, to report leaks at process exit; the offline run awaits everything it starts.
+ * - Outputs of properties nobody reads. `transferProperties` gives a new resource one Output (four promises and
+ *   the Output's own chain) per input and output property, about twenty for a RoleAssignment, though the program
+ *   reads a few. Here each property's Output is made when first read, and resolved with what the registration
+ *   returned, so a program sees the same values (lazyTransferProperties).
+ *
+ * Returns the function that puts all three back.
+ */
+function withoutUnusedTracking(): () => void {
+    // The package object itself, which the generated SDKs call `mergeOptions` on.
+    const sdk = require("@pulumi/pulumi") as { mergeOptions: (a: unknown, b: unknown) => Record<string, unknown> };
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsAliasSpecs?: boolean } };
+    const mergeOptions = sdk.mergeOptions;
+    const debuggablePromise = debuggable.debuggablePromise;
+    if (state.getStore().supportsAliasSpecs) {
+        sdk.mergeOptions = (opts, extra) => {
+            const merged = mergeOptions(opts, extra);
+            const onlyAliases = extra !== null && typeof extra === "object" && Object.keys(extra).join() === "aliases";
+            if (onlyAliases && Array.isArray(merged.aliases) && merged.aliases.length > 0) {
+                merged.aliases = aliasesForRegistrationOnly(merged.aliases);
+            }
+            return merged;
+        };
+    }
+    debuggable.debuggablePromise = (promise) => promise;
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { transferProperties: TransferProperties };
+    const transferProperties = rpc.transferProperties;
+    rpc.transferProperties = lazyTransferProperties;
+    return () => {
+        sdk.mergeOptions = mergeOptions;
+        debuggable.debuggablePromise = debuggablePromise;
+        rpc.transferProperties = transferProperties;
+    };
+}
+
+type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], err?: unknown) => void;
+type TransferProperties = (onto: Record<string, unknown>, label: string, props: Record<string, unknown>) => Record<string, Resolver>;
+
+/**
+ * `transferProperties` of @pulumi/pulumi runtime/rpc.js, except that each property's Output is created on first
+ * read. The resolver the registration calls keeps the result until then, or settles the Output if it exists; a
+ * gRPC error is skipped, as the SDK does, and any other error rejects the Output.
+ */
+const lazyTransferProperties: TransferProperties = (onto, label, props) => {
+    const { Output } = require("@pulumi/pulumi/output") as { Output: new (...args: unknown[]) => unknown };
+    const { isGrpcError } = require("@pulumi/pulumi/errors") as { isGrpcError(err: unknown): boolean };
+    const resolvers: Record<string, Resolver> = {};
+    for (const key of Object.keys(props)) {
+        if (key === "id" || key === "urn") {
+            continue;
+        }
+        if (Object.prototype.hasOwnProperty.call(onto, key)) {
+            throw new Error(`Property '${key}' is already initialized on target '${label}`);
+        }
+        let settled: Parameters<Resolver> | undefined;
+        let settle: Resolver | undefined;
+        resolvers[key] = (...args) => {
+            if (settle) settle(...args);
+            else settled = args;
+        };
+        const create = (): unknown => {
+            const handles: { resolve(v: unknown): void; reject(e: unknown): void }[] = [];
+            const promise = () => new Promise((resolve, reject) => handles.push({ resolve, reject }));
+            const output = new Output(onto, promise(), promise(), promise(), promise());
+            settle = (value, isKnown, isSecret, deps = [], err) => {
+                if (err) {
+                    if (!isGrpcError(err)) handles.forEach((handle) => handle.reject(err));
+                    return;
+                }
+                [value, isKnown, isSecret, deps].forEach((result, index) => handles[index].resolve(result));
+            };
+            if (settled) settle(...settled);
+            return output;
+        };
+        Object.defineProperty(onto, key, {
+            configurable: true,
+            enumerable: true,
+            get() {
+                const output = create();
+                Object.defineProperty(onto, key, { configurable: true, enumerable: true, writable: true, value: output });
+                return output;
+            },
+            set(value) {
+                Object.defineProperty(onto, key, { configurable: true, enumerable: true, writable: true, value });
+            },
+        });
+    }
+    return resolvers;
+};
+
+/** Iterates as empty the first time (the Resource constructor's URN pass), then as `aliases` (the registration). */
+function aliasesForRegistrationOnly(aliases: readonly unknown[]): Iterable<unknown> {
+    let constructorPass = true;
+    return {
+        [Symbol.iterator]() {
+            if (constructorPass) {
+                constructorPass = false;
+                return [][Symbol.iterator]();
+            }
+            return aliases[Symbol.iterator]();
+        },
     };
 }
 

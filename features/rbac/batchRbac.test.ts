@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { exampleStackConfig, mergeConfig, PROJECT_DIR, runWith } from "../../test/helpers";
+import { exampleStackConfig, mergeConfig, PROJECT_DIR, TYPESCRIPT_RUNNER, runWith } from "../../test/helpers";
 import { BatchRbac, CUSTOM_ROLE_PROPAGATION_WAIT, jobSubmitterRoleName } from "./batchRbac";
 import { FAKE_SUBSCRIPTION_ID } from "../../tools/fakeCloud";
 import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../../tools/offlineRuntime";
@@ -247,7 +247,7 @@ describe("two grants that ask for one assignment", () => {
                 return { assignments: rbac.assignments };
             } }).then((run) => console.log("declared " + run.resources.filter((r) => r.type === "${ASSIGNMENT}").length));
         `;
-        const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const child = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
         return { status: child.status, stdout: child.stdout, stderr: child.stderr };
     }
 
