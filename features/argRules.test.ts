@@ -3,6 +3,7 @@ import { DeclaredResource, OfflineProgramError, runOffline } from "../tools/offl
 import { exampleStackConfig, expectRejected } from "../test/helpers";
 import { BatchAccount, BatchAccountArgs } from "./batchAccount/batchAccount";
 import { BatchClientApp, BatchClientAppArgs } from "./clientApp/batchClientApp";
+import { CertificateRotatingPool, CertificateRotatingPoolArgs } from "./pools/certificateRotatingPool";
 
 /*
  * Scenario: a platform team's own program constructs the components directly, with no stack configuration to
@@ -61,5 +62,31 @@ describe("BatchClientApp used as a library", () => {
         const { message } = await refusal(() => new BatchClientApp("app", { ...GOOD_APP, redirectUris: { web: ["http://portal.contoso.com/"] } }));
         const { problem } = await expectRejected({ webRedirectUris: ["http://portal.contoso.com/"] }, "webRedirectUris[0]");
         expect(message).toContain(`redirectUris.web[0]: ${problem.problem}`);
+    });
+});
+
+describe("CertificateRotatingPool used as a library", () => {
+    /** Refused before anything is declared, so the identity's resource is never read. */
+    const poolArgs = (overrides: Partial<CertificateRotatingPoolArgs>): CertificateRotatingPoolArgs => ({
+        resourceGroupName: "rg-batch",
+        batchAccountName: "batchprod01",
+        poolName: "pool-01",
+        vmSize: "Standard_D2s_v5",
+        image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
+        identity: { id: "identity-id", clientId: "identity-client-id", resource: undefined as unknown as pulumi.Resource },
+        vaultAccess: [],
+        certificates: [],
+        ...overrides,
+    });
+
+    test.each([
+        ["poolName", { poolName: "pool 01" }, "pools[0].name", { pools: [{ name: "pool 01", vmSize: "Standard_D2s_v5" }] }],
+        ["vmSize", { vmSize: "Standard D2s" }, "pools[0].vmSize", { pools: [{ name: "pool-01", vmSize: "Standard D2s" }] }],
+    ])("refuses a bad %s before declaring anything, in the reader's words", async (arg, bad, key, config) => {
+        const { message, resources } = await refusal(() => new CertificateRotatingPool("pool", poolArgs(bad)));
+        expect(message).toContain(`${arg}: `);
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+        const { problem } = await expectRejected(config, key);
+        expect(message).toContain(problem.problem);
     });
 });

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS } from "../../azure/clouds";
 import { PoolScale, PoolScaleSettings } from "./poolScale";
 import { aliasFormerType } from "../typeToken";
+import { refuseBadArgs, textArgProblem } from "../argRules";
+import { POOL_NAME_RULE, VM_SIZE_RULE } from "./config";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
 export const KEY_VAULT_EXTENSION_VERSION = "3.0";
@@ -80,6 +82,7 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
 
     constructor(name: string, args: CertificateRotatingPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:CertificateRotatingPool", name, {}, aliasFormerType(opts, "batch-entra:pools:CertificateRotatingPool"));
+        refuseBadArgs(this, [textArgProblem("poolName", args.poolName, POOL_NAME_RULE), textArgProblem("vmSize", args.vmSize, VM_SIZE_RULE)]);
 
         const windows = args.image.osFamily === "windows";
         const storeLocation = args.certificateStoreLocation ?? (windows ? "LocalMachine" : "/var/lib/waagent/Microsoft.Azure.KeyVault");

@@ -5,6 +5,7 @@ import { SUBSCRIPTION_ID_PREFIX, hostNameProblem, isVmSizeShaped } from "../../a
 import { ownEntry } from "../../config/lookup";
 import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID } from "../../config/reader";
+import { TextRule } from "../argRules";
 
 /**
  * Settings of the certificate-rotating pools (seed 004): one user-assigned identity and one Key Vault shared by every
@@ -170,7 +171,8 @@ const CREATED_CERTIFICATE_FIELDS = ["name", "subject", "dnsNames", "validityMont
 const EXISTING_CERTIFICATE_FIELDS = ["name", "secretUrl", "keyVaultId"];
 
 /** Batch pool IDs: letters, digits, hyphens and underscores, at most 64 characters (Batch "Pool - Add"). */
-const POOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const POOL_NAME_RULE: TextRule = { pattern: /^[A-Za-z0-9_-]{1,64}$/, rule: "a pool ID is 1 to 64 letters, digits, hyphens or underscores", example: "pool-01" };
+export const VM_SIZE_RULE: TextRule = { pattern: /^[A-Za-z0-9_-]+$/, rule: "a VM size is a single word such as Standard_D2s_v5", example: "Standard_D2s_v5" };
 /** Key Vault object names: letters, digits and hyphens, 1 to 127 characters. */
 const VAULT_OBJECT_NAME = /^[A-Za-z0-9-]{1,127}$/;
 const KEY_VAULT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/([A-Za-z0-9-]{3,24})$`, "i");
@@ -416,14 +418,8 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
     }
     const fields = new PoolEntryReader(reader, entry, path);
     fields.unknownFields(POOL_FIELDS, '{"name": "pool-01", "vmSize": "Standard_D2s_v5"}');
-    const name = fields.requiredString("name", "pool-01", {
-        pattern: POOL_NAME,
-        text: "a pool ID is 1 to 64 letters, digits, hyphens or underscores",
-    });
-    const vmSize = fields.requiredString("vmSize", "Standard_D2s_v5", {
-        pattern: /^[A-Za-z0-9_-]+$/,
-        text: "a VM size is a single word such as Standard_D2s_v5",
-    });
+    const name = fields.requiredString("name", POOL_NAME_RULE.example, { pattern: POOL_NAME_RULE.pattern, text: POOL_NAME_RULE.rule });
+    const vmSize = fields.requiredString("vmSize", VM_SIZE_RULE.example, { pattern: VM_SIZE_RULE.pattern, text: VM_SIZE_RULE.rule });
     if (vmSize !== undefined && !isVmSizeShaped(vmSize)) {
         fields.warn(
             "vmSize",
