@@ -50,15 +50,11 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
     const accountSettings = settings.batchAccount;
+    const { accountName, ...configuredAccount } = accountSettings;
     const batchAccount = new BatchAccount("batch", {
-        location: accountSettings.location,
-        resourceGroup: accountSettings.resourceGroup,
-        accountName: accountSettings.accountName ?? subscriptionId.apply((id) => defaultBatchAccountName(settings, id)),
-        allowedAuthenticationModes: [...accountSettings.allowedAuthenticationModes],
-        publicNetworkAccess: accountSettings.publicNetworkAccess,
-        allowedIpRanges: [...accountSettings.allowedIpRanges],
+        ...configuredAccount,
+        accountName: accountName ?? subscriptionId.apply((id) => defaultBatchAccountName(settings, id)),
         allowedNodeManagementIpRanges: [...settings.privateNetworking.nodeManagementIpRanges],
-        autoStorageAccountId: accountSettings.autoStorageAccountId,
         autoStorageNodeIdentityId: poolNodeIdentityId(settings, subscriptionId),
         tags: settings.tags,
         subscriptionId,

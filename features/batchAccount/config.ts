@@ -4,27 +4,24 @@ import { shortHash } from "../../config/naming";
 import { ConfigReader, RawConfig } from "../../config/reader";
 import type { StackIdentity } from "../../config/settings";
 import { TextRule } from "../argRules";
+import type { AuthenticationMode, BatchAccountArgs, PublicNetworkAccess, ResourceGroupReference } from "./batchAccount";
 
-export type AuthenticationMode = "AAD" | "SharedKey" | "TaskAuthenticationToken";
-export type PublicNetworkAccess = "Enabled" | "Disabled";
-
-export interface BatchAccountSettings {
-    /** Azure region, as its programmatic name (`westeurope`): it is part of the account URL. */
-    readonly location: string;
-    readonly resourceGroup: {
-        readonly name: string;
-        /** True when the group exists already and the stack only looks it up, never creating or deleting it. */
-        readonly existing: boolean;
-    };
+/**
+ * The BatchAccount args the stack's keys configure, as the component takes them: a new account setting is an arg
+ * read here, with nothing to copy in index.ts. index.ts adds what only the running program knows (the subscription,
+ * the derived account name, the pools' node identity, the private network's rules, the stack's tags).
+ */
+export interface BatchAccountSettings
+    extends Omit<BatchAccountArgs, "accountName" | "subscriptionId" | "autoStorageNodeIdentityId" | "allowedNodeManagementIpRanges" | "tags"> {
+    /** The account's resource group; `existing` is always decided by the stack (useExistingResourceGroup). */
+    readonly resourceGroup: Required<ResourceGroupReference>;
     /** The account name given in config; undefined means derive one (see defaultBatchAccountName). */
     readonly accountName: string | undefined;
     /** Always starts with AAD; SharedKey and TaskAuthenticationToken only with their explicit flags. */
-    readonly allowedAuthenticationModes: readonly AuthenticationMode[];
+    readonly allowedAuthenticationModes: AuthenticationMode[];
     readonly publicNetworkAccess: PublicNetworkAccess;
     /** Public IPv4 addresses or CIDR ranges allowed to call the account endpoint; empty allows every address. */
-    readonly allowedIpRanges: readonly string[];
-    /** Resource ID of a storage account linked as auto-storage with managed-identity authentication. */
-    readonly autoStorageAccountId: string | undefined;
+    readonly allowedIpRanges: string[];
 }
 
 export const ACCOUNT_NAME_RULE: TextRule = {
