@@ -39,7 +39,8 @@ function runOnce(cold: boolean): Run {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "batch-entra-bench-tests-"));
     try {
         const report = path.join(scratch, "time.txt");
-        const jestArgs = cold ? ["--", "--cacheDirectory", path.join(scratch, "jest-cache")] : [];
+        // One argument: tools/test.sh runs the shares only when every argument is an option.
+        const jestArgs = cold ? ["--", `--cacheDirectory=${path.join(scratch, "jest-cache")}`] : [];
         const child = spawnSync(TIME, ["-f", "%e %U %S %M", "-o", report, "npm", "test", "--silent", ...jestArgs], {
             cwd: PROJECT_DIR,
             encoding: "utf8",

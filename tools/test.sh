@@ -1,9 +1,21 @@
 #!/bin/sh
 # `npm test`: tsc type-checks everything in strict mode on one core while jest runs the suites on both; jest only
 # transpiles. The run fails when either fails. Arguments go to jest (`npm test -- test/foo.test.ts`).
+#
+# With no test path (only options such as `--cacheDirectory=<dir>`), jest runs every test file in a few shares, one
+# module registry per worker (test/support/aggregate.config.js), so the Pulumi SDKs load once per worker, not once per
+# file. Any other argument is taken as a test path (or an option's value: write `-t=<name>`) and jest runs the files
+# it names one by one, as `npx jest` does.
+config=
+for arg in "$@"; do
+    case "$arg" in
+        -*) ;;
+        *) config=jest.config.js ;;
+    esac
+done
 tsc --noEmit &
 typecheck=$!
-jest "$@"
+jest --config "${config:-test/support/aggregate.config.js}" "$@"
 tests=$?
 wait "$typecheck"
 types=$?

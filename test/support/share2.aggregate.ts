@@ -1,0 +1,3 @@
+import { runShare } from "./runShare";
+
+runShare(2);
