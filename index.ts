@@ -77,11 +77,11 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
     const pipeline = settings.pipeline.enabled
         ? new PipelineIdentity("pipeline", {
               repository: settings.pipeline.repository,
-              deployEnvironments: settings.pipeline.deployEnvironments,
+              deployEnvironments: [...settings.pipeline.deployEnvironments],
               displayNamePrefix: settings.clientApp.displayName,
               resourceGroupId: batchAccount.resourceGroupId,
               assignableRoleDefinitionIds: assignedRoles.roleDefinitionIds,
-              owners: settings.pipeline.owners,
+              owners: [...settings.pipeline.owners],
           })
         : undefined;
 

@@ -4,6 +4,7 @@ import { exampleStackConfig, expectRejected } from "../test/helpers";
 import { BatchAccount, BatchAccountArgs } from "./batchAccount/batchAccount";
 import { BatchClientApp, BatchClientAppArgs } from "./clientApp/batchClientApp";
 import { CertificateRotatingPool, CertificateRotatingPoolArgs } from "./pools/certificateRotatingPool";
+import { BatchRbac, BatchRbacArgs } from "./rbac/batchRbac";
 
 /*
  * Scenario: a platform team's own program constructs the components directly, with no stack configuration to
@@ -88,5 +89,24 @@ describe("CertificateRotatingPool used as a library", () => {
         expect(resources.filter((resource) => resource.custom)).toEqual([]);
         const { problem } = await expectRejected(config, key);
         expect(message).toContain(problem.problem);
+    });
+});
+
+describe("BatchRbac used as a library", () => {
+    const account = "/subscriptions/8c3f1c55-0000-4000-8000-00000000b47c/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/acct";
+    const base: Omit<BatchRbacArgs, "jobSubmitterRole"> = {
+        batchAccountId: account,
+        subscriptionId: "8c3f1c55-0000-4000-8000-00000000b47c",
+        grants: [{ key: "app", principalId: "11111111-2222-4333-8444-555555555555", principalType: "ServicePrincipal", role: "JobSubmitter" }],
+    };
+
+    test.each([
+        ["neither", {}, "neither is set"],
+        ["both", { create: { assignableScope: account, nameSuffix: "dev" }, existingRoleDefinitionGuid: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d" }, "create and existingRoleDefinitionGuid are both set"],
+    ])("refuses jobSubmitterRole with %s of create and existingRoleDefinitionGuid before declaring anything", async (_which, jobSubmitterRole, detail) => {
+        const { message, resources } = await refusal(() => new BatchRbac("rbac", { ...base, jobSubmitterRole }));
+        expect(message).toContain(`jobSubmitterRole: set exactly one of create and existingRoleDefinitionGuid; ${detail}`);
+        expect(message).toContain("for example { existingRoleDefinitionGuid:");
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
     });
 });

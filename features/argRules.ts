@@ -50,3 +50,16 @@ export function refuseBadArgs(component: pulumi.Resource, problems: ReadonlyArra
         throw new pulumi.ResourceError(found.map((problem) => `${problem.arg}: ${problem.problem} (for example ${problem.example})`).join("; "), component);
     }
 }
+
+/**
+ * The problem when not exactly one of an arg's fields is set: what a union of object types becomes in the component
+ * provider's schema, which has no unions (optional named fields, one of them set).
+ */
+export function exactlyOneArgProblem(arg: string, value: object | undefined, fields: readonly string[], example: string): ArgProblem | undefined {
+    const set = fields.filter((field) => (value as Record<string, unknown> | undefined)?.[field] !== undefined);
+    if (set.length === 1) {
+        return undefined;
+    }
+    const which = set.length === 0 ? "neither is set" : `${set.join(" and ")} are both set`;
+    return { arg, problem: `set exactly one of ${fields.join(" and ")}; ${which}`, example };
+}

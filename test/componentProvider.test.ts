@@ -30,9 +30,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
  * unsupported type, so each waits until its args follow docs/component-provider.md.
  */
 const NOT_SERVED_YET: Record<string, string> = {
-    BatchRbac: "jobSubmitterRole is a union of object types; grants and GrantedRole use readonly arrays and a literal-union alias; jobSubmitterRolePropagation is a @pulumiverse resource",
     CertificateRotatingPool: "image, identity and certificates are inline object types holding pulumi.Resource; scale is a discriminated union; vaultAccess is readonly Resource[]",
-    PipelineIdentity: "deployEnvironments, assignableRoleDefinitionIds and owners are readonly arrays",
     PoolIdentityVault: "permissionModel is a literal union; certificateManager and certificateReaders are inline object types; the certificate lists are readonly arrays",
 };
 
@@ -121,7 +119,7 @@ describe("the component provider served by run-plugin", () => {
         expect(spec.name).toBe("batch-entra");
         expect(spec.version).toBe(require("../package.json").version);
         const served = Object.keys(spec.resources).sort();
-        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp"]);
+        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp", "batch-entra:index:BatchRbac", "batch-entra:index:PipelineIdentity"]);
         expect(Object.values(spec.resources).every((resource: any) => resource.isComponent)).toBe(true);
     }, 120_000);
 
@@ -162,6 +160,32 @@ describe("the component provider served by run-plugin", () => {
         expect(account.inputProperties.allowedAuthenticationModes.items.$ref).toBe("#/types/batch-entra:index:AuthenticationMode");
         expect(spec.types["batch-entra:index:PublicNetworkAccess"].enum.map((member: any) => member.value)).toEqual(["Enabled", "Disabled"]);
         expect(account.inputProperties.resourceGroup.$ref).toBe("#/types/batch-entra:index:ResourceGroupReference");
+
+        const rbac = spec.resources["batch-entra:index:BatchRbac"];
+        // A union of object types in TypeScript: two optional named fields in the schema, exactly one checked at construction.
+        expect(rbac.inputProperties.jobSubmitterRole.$ref).toBe("#/types/batch-entra:index:JobSubmitterRoleChoice");
+        expect(spec.types["batch-entra:index:JobSubmitterRoleChoice"]).toMatchObject({
+            properties: { create: { $ref: "#/types/batch-entra:index:JobSubmitterRoleArgs" }, existingRoleDefinitionGuid: { type: "string" } },
+        });
+        expect(spec.types["batch-entra:index:JobSubmitterRoleChoice"].required ?? []).toEqual([]);
+        expect(rbac.inputProperties.grants).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:RoleGrant" } });
+        const grant = spec.types["batch-entra:index:RoleGrant"];
+        expect(grant.properties.role.$ref).toBe("#/types/batch-entra:index:GrantRole");
+        expect(grant.properties.principalType.$ref).toBe("#/types/batch-entra:index:PrincipalType");
+        expect(spec.types["batch-entra:index:GrantRole"].enum.map((member: any) => member.value)).toEqual(
+            expect.arrayContaining(["JobSubmitter", "AzureBatchDataContributor", "Reader", "AzureMLDataScientist"]),
+        );
+        expect(spec.types["batch-entra:index:PrincipalType"].enum.map((member: any) => member.value)).toEqual(["User", "Group", "ServicePrincipal"]);
+        expect(rbac.properties.assignments).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:GrantedRole" } });
+        expect(rbac.properties.jobSubmitterRoleDefinitionId).toMatchObject({ type: "string" });
+        // Internal state (the propagation wait, the claimed assignment names) is not an output.
+        expect(Object.keys(rbac.properties).sort()).toEqual(["assignments", "jobSubmitterRoleDefinition", "jobSubmitterRoleDefinitionId", "jobSubmitterRoleName"]);
+
+        const pipeline = spec.resources["batch-entra:index:PipelineIdentity"];
+        expect(pipeline.inputProperties.deployEnvironments).toMatchObject({ type: "array", items: { type: "string" } });
+        expect(pipeline.inputProperties.assignableRoleDefinitionIds).toMatchObject({ type: "array", items: { type: "string" } });
+        expect(pipeline.properties.deployClientId).toMatchObject({ type: "string" });
+        expect(pipeline.properties.deployApplication.$ref).toMatch(/azuread:index%2Fapplication:Application$/);
     }, 120_000);
 
     test("Construct of BatchClientApp declares its children under it and returns the client secret as a secret", async () => {

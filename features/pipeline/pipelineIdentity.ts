@@ -42,7 +42,7 @@ export interface PipelineIdentityArgs {
      * Required. GitHub environments whose jobs may deploy; one federated credential each on the deploy identity.
      * See https://docs.github.com/actions/reference/security/oidc#filtering-for-a-specific-environment
      */
-    deployEnvironments: readonly string[];
+    deployEnvironments: string[];
     /** Required. Display names start with this, e.g. `batch-entra-dev` gives `batch-entra-dev-pipeline-deploy`. */
     displayNamePrefix: string;
     /**
@@ -58,7 +58,7 @@ export interface PipelineIdentityArgs {
      */
     assignableRoleDefinitionIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Optional. Owners of both app registrations by object ID. Default: none (Entra administrators manage them). */
-    owners?: readonly string[];
+    owners?: string[];
     /** Optional. The OIDC issuer; only GitHub Enterprise Server changes it. Default: `https://token.actions.githubusercontent.com`. */
     issuer?: string;
 }

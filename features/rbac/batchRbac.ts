@@ -12,9 +12,32 @@ import {
     builtInRole,
     roleDefinitionResourceId,
 } from "../../azure/roles";
+import { exactlyOneArgProblem, refuseBadArgs } from "../argRules";
 import { aliasFormerType } from "../typeToken";
 
-export type PrincipalType = "User" | "Group" | "ServicePrincipal";
+/** The kind of principal a grant names (an `as const` object, so the component provider's schema has it as an enum). */
+export const PrincipalType = { User: "User", Group: "Group", ServicePrincipal: "ServicePrincipal" } as const;
+export type PrincipalType = (typeof PrincipalType)[keyof typeof PrincipalType];
+
+/**
+ * The role tokens a grant accepts: `JobSubmitter` (the custom role), the Batch built-ins and the Azure ML roles.
+ * Spelled out as an `as const` object for the schema's enum; the check below keeps it equal to the catalog's tokens.
+ */
+export const GrantRole = {
+    JobSubmitter: "JobSubmitter",
+    AzureBatchJobSubmitter: "AzureBatchJobSubmitter",
+    AzureBatchAccountReader: "AzureBatchAccountReader",
+    AzureBatchAccountContributor: "AzureBatchAccountContributor",
+    AzureBatchDataContributor: "AzureBatchDataContributor",
+    Contributor: "Contributor",
+    Reader: "Reader",
+    AzureMLDataScientist: "AzureMLDataScientist",
+    AzureMLComputeOperator: "AzureMLComputeOperator",
+} as const;
+export type GrantRole = (typeof GrantRole)[keyof typeof GrantRole];
+type SameTokens<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const GRANT_ROLE_IS_THE_CATALOG: SameTokens<GrantRole, BatchRoleToken | ExtraScopeRoleToken> = true;
+void GRANT_ROLE_IS_THE_CATALOG;
 
 export interface RoleGrant {
     /** Required. Stable, unique key for the assignment's Pulumi name, e.g. the principal's object ID or `app`. */
@@ -27,7 +50,7 @@ export interface RoleGrant {
      */
     principalType: PrincipalType;
     /** Required. `JobSubmitter` (the custom role below) or a built-in role token. */
-    role: BatchRoleToken | ExtraScopeRoleToken;
+    role: GrantRole;
     /** Optional. Where the role applies. Default: the Batch account. */
     scope?: pulumi.Input<string>;
     /** Optional. Shown in the portal's Access control (IAM) page. Default: none. */
@@ -55,6 +78,17 @@ export interface JobSubmitterRoleArgs {
     allowAutopool?: boolean;
 }
 
+/**
+ * Create the custom Job Submitter role or reuse one: set exactly one of the two (checked at construction, because
+ * the component provider's schema cannot express a union).
+ */
+export interface JobSubmitterRoleChoice {
+    /** Create the "Azure Batch Custom Job Submitter" role definition. */
+    create?: JobSubmitterRoleArgs;
+    /** Reuse an existing role definition by its GUID, e.g. `9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d`. */
+    existingRoleDefinitionGuid?: string;
+}
+
 export interface BatchRbacArgs {
     /** Required. The Batch account's resource ID: the default scope of every grant. */
     batchAccountId: pulumi.Input<string>;
@@ -62,11 +96,11 @@ export interface BatchRbacArgs {
     subscriptionId: pulumi.Input<string>;
     /**
      * Required. Create the "Azure Batch Custom Job Submitter" role (`{ create }`) or reuse an existing definition by
-     * GUID (`{ existingRoleDefinitionGuid }`). See https://learn.microsoft.com/azure/batch/batch-aad-auth#assign-a-custom-role
+     * GUID (`{ existingRoleDefinitionGuid }`): exactly one of the two. See https://learn.microsoft.com/azure/batch/batch-aad-auth#assign-a-custom-role
      */
-    jobSubmitterRole: { create: JobSubmitterRoleArgs } | { existingRoleDefinitionGuid: string };
+    jobSubmitterRole: JobSubmitterRoleChoice;
     /** Required. The assignments; each (scope, principal, role) at most once. See https://learn.microsoft.com/azure/batch/batch-role-based-access-control */
-    grants: readonly RoleGrant[];
+    grants: RoleGrant[];
 }
 
 /** What was assigned, for the stack outputs. */
@@ -111,21 +145,32 @@ export const CUSTOM_ROLE_PROPAGATION_WAIT = "60s";
  */
 export class BatchRbac extends pulumi.ComponentResource {
     public readonly jobSubmitterRoleDefinition?: authorization.RoleDefinition;
-    /** Waited on by the assignments of the custom role this component creates; absent when the role is reused. */
-    public readonly jobSubmitterRolePropagation?: time.Sleep;
     /** The subscription-level ID of the Job Submitter role, as role assignments reference it. */
     public readonly jobSubmitterRoleDefinitionId: pulumi.Output<string>;
     public readonly jobSubmitterRoleName: pulumi.Output<string>;
     public readonly assignments: pulumi.Output<GrantedRole[]>;
-    /** Which grant claimed each assignment name, to catch two grants that ask for the same assignment. */
-    private readonly grantByAssignmentName = new Map<string, RoleGrant>();
 
     constructor(name: string, args: BatchRbacArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:BatchRbac", name, {}, aliasFormerType(opts, "batch-entra:rbac:BatchRbac"));
 
         const subscriptionId = pulumi.output(args.subscriptionId);
-        if ("create" in args.jobSubmitterRole) {
-            const { assignableScope, nameSuffix, allowAutopool } = args.jobSubmitterRole.create;
+        const { create, existingRoleDefinitionGuid } = args.jobSubmitterRole;
+        // Locals, not fields: the component provider's analyzer lists every field (`private` and `#private` too) as
+        // an output, and a @pulumiverse resource or a Map has no schema type.
+        /** Waited on by the assignments of the custom role this component creates; absent when the role is reused. */
+        let propagation: time.Sleep | undefined;
+        /** Which grant claimed each assignment name, to catch two grants that ask for the same assignment. */
+        const claims = new Map<string, RoleGrant>();
+        refuseBadArgs(this, [
+            exactlyOneArgProblem(
+                "jobSubmitterRole",
+                args.jobSubmitterRole,
+                ["create", "existingRoleDefinitionGuid"],
+                '{ existingRoleDefinitionGuid: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d" }',
+            ),
+        ]);
+        if (create !== undefined) {
+            const { assignableScope, nameSuffix, allowAutopool } = create;
             const roleName = pulumi.output(assignableScope).apply((scope) => jobSubmitterRoleName(scope, nameSuffix, allowAutopool ?? false));
             const guid = pulumi.output(assignableScope).apply((scope) => jobSubmitterRoleGuid(scope, nameSuffix));
             this.jobSubmitterRoleDefinition = new authorization.RoleDefinition(
@@ -156,7 +201,7 @@ export class BatchRbac extends pulumi.ComponentResource {
                 .all([subscriptionId, guid, this.jobSubmitterRoleDefinition.id])
                 .apply(([sub, roleGuid]) => roleDefinitionResourceId(sub, roleGuid));
             this.jobSubmitterRoleName = roleName;
-            this.jobSubmitterRolePropagation = new time.Sleep(
+            propagation = new time.Sleep(
                 `${name}-job-submitter-propagation`,
                 {
                     createDuration: CUSTOM_ROLE_PROPAGATION_WAIT,
@@ -166,7 +211,7 @@ export class BatchRbac extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [this.jobSubmitterRoleDefinition] },
             );
         } else {
-            const existing = args.jobSubmitterRole.existingRoleDefinitionGuid;
+            const existing = existingRoleDefinitionGuid as string;
             this.jobSubmitterRoleDefinitionId = subscriptionId.apply((sub) => roleDefinitionResourceId(sub, existing));
             this.jobSubmitterRoleName = pulumi.output(`existing role ${existing}`);
         }
@@ -177,7 +222,7 @@ export class BatchRbac extends pulumi.ComponentResource {
                 throw new pulumi.ResourceError(`grants: two grants share the key "${grant.key}"`, this);
             }
             keys.add(grant.key);
-            return this.assign(name, grant, args.batchAccountId, subscriptionId);
+            return this.assign(name, grant, args.batchAccountId, subscriptionId, propagation, claims);
         });
         this.assignments = pulumi.all(granted);
 
@@ -192,7 +237,14 @@ export class BatchRbac extends pulumi.ComponentResource {
         });
     }
 
-    private assign(name: string, grant: RoleGrant, batchAccountId: pulumi.Input<string>, subscriptionId: pulumi.Output<string>): pulumi.Output<GrantedRole> {
+    private assign(
+        name: string,
+        grant: RoleGrant,
+        batchAccountId: pulumi.Input<string>,
+        subscriptionId: pulumi.Output<string>,
+        propagation: time.Sleep | undefined,
+        claims: Map<string, RoleGrant>,
+    ): pulumi.Output<GrantedRole> {
         const scope = pulumi.output(grant.scope ?? batchAccountId);
         const custom = grant.role === JOB_SUBMITTER;
         const roleDefinitionId = custom
@@ -203,7 +255,7 @@ export class BatchRbac extends pulumi.ComponentResource {
 
         const roleAssignmentName = pulumi
             .all([scope, principalId, roleDefinitionId])
-            .apply(([s, principal, role]) => this.claimAssignmentName(name, grant, s, principal, role));
+            .apply(([s, principal, role]) => claimAssignmentName(claims, name, grant, s, principal, role));
         // No wait for the app's new service principal: principalType makes Azure accept an assignment to a principal
         // its replicas have not seen yet. A new custom role has no such switch, so its assignments wait for the Sleep.
         const assignment = new authorization.RoleAssignment(
@@ -222,7 +274,7 @@ export class BatchRbac extends pulumi.ComponentResource {
             {
                 parent: this,
                 deleteBeforeReplace: true,
-                dependsOn: custom && this.jobSubmitterRolePropagation ? [this.jobSubmitterRolePropagation] : [],
+                dependsOn: custom && propagation ? [propagation] : [],
             },
         );
         return pulumi
@@ -235,23 +287,23 @@ export class BatchRbac extends pulumi.ComponentResource {
                 scope: s,
             }));
     }
+}
 
-    /**
-     * The assignment's name, once per (scope, principal, role). Two grants with the same name would declare two
-     * resources for one Azure assignment: the second create fails at deploy time, or one grant's delete removes
-     * the other's access. Checked where the name is computed, because scopes and principals are often outputs.
-     */
-    private claimAssignmentName(name: string, grant: RoleGrant, scope: string, principalId: string, roleDefinitionId: string): string {
-        const assignmentName = stableGuid(scope, principalId, roleDefinitionId);
-        const claimedBy = this.grantByAssignmentName.get(assignmentName);
-        if (claimedBy !== undefined && claimedBy !== grant) {
-            throw new Error(
-                `BatchRbac "${name}": grants "${claimedBy.key}" (${claimedBy.role}) and "${grant.key}" (${grant.role}) both assign ` +
-                    `role ${roleDefinitionId} to principal ${principalId} on ${scope}; Azure holds one assignment per scope, ` +
-                    "principal and role, so keep one of the two",
-            );
-        }
-        this.grantByAssignmentName.set(assignmentName, grant);
-        return assignmentName;
+/**
+ * The assignment's name, once per (scope, principal, role). Two grants with the same name would declare two
+ * resources for one Azure assignment: the second create fails at deploy time, or one grant's delete removes
+ * the other's access. Checked where the name is computed, because scopes and principals are often outputs.
+ */
+function claimAssignmentName(claims: Map<string, RoleGrant>, name: string, grant: RoleGrant, scope: string, principalId: string, roleDefinitionId: string): string {
+    const assignmentName = stableGuid(scope, principalId, roleDefinitionId);
+    const claimedBy = claims.get(assignmentName);
+    if (claimedBy !== undefined && claimedBy !== grant) {
+        throw new Error(
+            `BatchRbac "${name}": grants "${claimedBy.key}" (${claimedBy.role}) and "${grant.key}" (${grant.role}) both assign ` +
+                `role ${roleDefinitionId} to principal ${principalId} on ${scope}; Azure holds one assignment per scope, ` +
+                "principal and role, so keep one of the two",
+        );
     }
+    claims.set(assignmentName, grant);
+    return assignmentName;
 }
