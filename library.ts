@@ -11,7 +11,16 @@ export {
     type ResourceGroupReference,
 } from "./features/batchAccount/batchAccount";
 export { BatchClientApp, SignInAudience, type BatchClientAppArgs, type ClientSecretArgs, type RedirectUris } from "./features/clientApp/batchClientApp";
-export { BatchRbac, type BatchRbacArgs, type GrantedRole, type JobSubmitterRoleArgs, type PrincipalType, type RoleGrant } from "./features/rbac/batchRbac";
+export {
+    BatchRbac,
+    GrantRole,
+    PrincipalType,
+    type BatchRbacArgs,
+    type GrantedRole,
+    type JobSubmitterRoleArgs,
+    type JobSubmitterRoleChoice,
+    type RoleGrant,
+} from "./features/rbac/batchRbac";
 export { CertificateRotatingPool, type CertificateRotatingPoolArgs } from "./features/pools/certificateRotatingPool";
 export { PipelineIdentity, type PipelineIdentityArgs } from "./features/pipeline/pipelineIdentity";
 export {
