@@ -11,7 +11,7 @@ import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./features/pools/no
 import { CertificateRotatingPool } from "./features/pools/certificateRotatingPool";
 import { PipelineIdentity } from "./features/pipeline/pipelineIdentity";
 import { AssignedRoles } from "./features/rbac/assignedRoles";
-import { PoolIdentityVault } from "./features/pools/poolIdentityVault";
+import { PoolIdentityVault, poolIdentityAccess } from "./features/pools/poolIdentityVault";
 import { generationalVaultName } from "./features/keyVault/recoverableVault";
 import { defaultBatchAccountName } from "./features/batchAccount/config";
 import { ownEntry } from "./config/lookup";
@@ -211,7 +211,7 @@ function declarePools(
             certificateManager: settings.pools.certificateManager,
             certificateOfficers: pipeline ? [{ key: "pipeline-deploy", principalId: pipeline.deployServicePrincipalObjectId }] : [],
             certificateReaders: pipeline ? [{ key: "pipeline-preview", principalId: pipeline.previewServicePrincipalObjectId }] : [],
-            certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [cert] : []))),
+            certificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "created" ? [{ ...cert, dnsNames: [...cert.dnsNames] }] : []))),
             existingCertificates: pools.flatMap((pool) => pool.certificates.flatMap((cert) => (cert.kind === "existing" ? [cert] : []))),
             tags: settings.tags,
             // A private account makes a private vault: nodes and the deployer reach both through private endpoints.
@@ -236,7 +236,7 @@ function declarePools(
                 vmSize: pool.vmSize,
                 image: pool.image,
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: [...vault.identityAccess, ...(pool.nodeIdentity ? nodeIdentityAccess : [])],
+                vaultAccess: [...poolIdentityAccess(vault), ...(pool.nodeIdentity ? nodeIdentityAccess : [])],
                 certificates: pool.certificates.map((cert) => ({
                     secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)!,
                     resource: ownEntry(vault.createdCertificates, cert.name),

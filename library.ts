@@ -25,7 +25,13 @@ export { CertificateRotatingPool, type CertificateRotatingPoolArgs } from "./fea
 export { PipelineIdentity, type PipelineIdentityArgs } from "./features/pipeline/pipelineIdentity";
 export {
     PoolIdentityVault,
+    VaultPermissionModel,
+    poolIdentityAccess,
+    vaultEndpointWaitingFor,
     type CertificateToCreate,
     type ExistingCertificateReference,
     type PoolIdentityVaultArgs,
+    type VaultCertificateManager,
+    type VaultPrincipal,
+    type VaultPrivateEndpointArgs,
 } from "./features/pools/poolIdentityVault";

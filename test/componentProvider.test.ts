@@ -31,7 +31,6 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
  */
 const NOT_SERVED_YET: Record<string, string> = {
     CertificateRotatingPool: "image, identity and certificates are inline object types holding pulumi.Resource; scale is a discriminated union; vaultAccess is readonly Resource[]",
-    PoolIdentityVault: "permissionModel is a literal union; certificateManager and certificateReaders are inline object types; the certificate lists are readonly arrays",
 };
 
 const registered: { type: string; name: string; parent: string; custom: boolean }[] = [];
@@ -119,7 +118,7 @@ describe("the component provider served by run-plugin", () => {
         expect(spec.name).toBe("batch-entra");
         expect(spec.version).toBe(require("../package.json").version);
         const served = Object.keys(spec.resources).sort();
-        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp", "batch-entra:index:BatchRbac", "batch-entra:index:PipelineIdentity"]);
+        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp", "batch-entra:index:BatchRbac", "batch-entra:index:PipelineIdentity", "batch-entra:index:PoolIdentityVault"]);
         expect(Object.values(spec.resources).every((resource: any) => resource.isComponent)).toBe(true);
     }, 120_000);
 
@@ -186,6 +185,21 @@ describe("the component provider served by run-plugin", () => {
         expect(pipeline.inputProperties.assignableRoleDefinitionIds).toMatchObject({ type: "array", items: { type: "string" } });
         expect(pipeline.properties.deployClientId).toMatchObject({ type: "string" });
         expect(pipeline.properties.deployApplication.$ref).toMatch(/azuread:index%2Fapplication:Application$/);
+
+        const vault = spec.resources["batch-entra:index:PoolIdentityVault"];
+        expect(spec.types["batch-entra:index:VaultPermissionModel"].enum.map((member: any) => member.value)).toEqual(["rbac", "accessPolicy"]);
+        // One PrincipalType and one PublicNetworkAccess in the schema, shared with BatchRbac and BatchAccount.
+        expect(vault.inputProperties.certificateManager.$ref).toBe("#/types/batch-entra:index:VaultCertificateManager");
+        expect(spec.types["batch-entra:index:VaultCertificateManager"].properties.principalType.$ref).toBe("#/types/batch-entra:index:PrincipalType");
+        expect(vault.inputProperties.publicNetworkAccess.$ref).toBe("#/types/batch-entra:index:PublicNetworkAccess");
+        expect(vault.inputProperties.certificateReaders).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:VaultPrincipal" } });
+        expect(vault.inputProperties.certificates).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:CertificateToCreate" } });
+        expect(spec.types["batch-entra:index:CertificateToCreate"].properties.dnsNames).toMatchObject({ type: "array", items: { type: "string" } });
+        expect(vault.inputProperties.privateEndpoint.$ref).toBe("#/types/batch-entra:index:VaultPrivateEndpointArgs");
+        expect(vault.properties.certificateSecretUrls).toMatchObject({ type: "object", additionalProperties: { type: "string" } });
+        expect(vault.properties.keyVaultUri).toMatchObject({ type: "string" });
+        // The identity's grants are the program's (poolIdentityAccess), not an output modelled as bare URNs.
+        expect(vault.properties.identityAccess).toBeUndefined();
     }, 120_000);
 
     test("Construct of BatchClientApp declares its children under it and returns the client secret as a secret", async () => {

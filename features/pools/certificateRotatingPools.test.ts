@@ -1,6 +1,6 @@
 import * as batch from "@pulumi/azure-native/batch";
 import { CertificateRotatingPool } from "./certificateRotatingPool";
-import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, PoolIdentityVault } from "./poolIdentityVault";
+import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, PoolIdentityVault, poolIdentityAccess } from "./poolIdentityVault";
 import { POOL_IMAGES, defaultKeyVaultName } from "./config";
 import { FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../../tools/fakeCloud";
 import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../../tools/offlineRuntime";
@@ -138,7 +138,7 @@ test("a pool depends on exactly the account, the identity, its vault access and 
                 vmSize: "Standard_D2s_v5",
                 image: { ...POOL_IMAGES["ubuntu-22.04"], version: "latest" },
                 identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: vault.identityAccess,
+                vaultAccess: poolIdentityAccess(vault),
                 certificates: [{ secretUrl: vault.certificateSecretUrls["pool-a-cert"], resource: vault.createdCertificates["pool-a-cert"] }],
             });
             return {};

@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../../config/naming";
 import { GrantPropagationWait } from "../keyVault/grantPropagationWait";
 import { recoverableVaultProperties } from "../keyVault/recoverableVault";
+import { PublicNetworkAccess } from "../batchAccount/batchAccount";
 import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "../privateNetworking/privateNetworking";
+import { PrincipalType } from "../rbac/batchRbac";
 import { aliasFormerType } from "../typeToken";
 import { BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
 
@@ -28,7 +30,7 @@ export interface CertificateToCreate {
     /** Required. X.500 subject, e.g. `CN=pool-01`. */
     subject: string;
     /** Optional. DNS subject alternative names. Default: none. */
-    dnsNames?: readonly string[];
+    dnsNames?: string[];
     /** Required. Validity in months of each issued version. */
     validityMonths: number;
     /**
@@ -52,6 +54,67 @@ export interface ExistingCertificateReference {
     keyVaultId?: string;
 }
 
+/** How the vault authorizes its data plane (an `as const` object, an enum in the component provider's schema). */
+export const VaultPermissionModel = { Rbac: "rbac", AccessPolicy: "accessPolicy" } as const;
+export type VaultPermissionModel = (typeof VaultPermissionModel)[keyof typeof VaultPermissionModel];
+
+/** The principal that creates and manages the vault's certificates. */
+export interface VaultCertificateManager {
+    /** Required. Object ID of the user, group or service principal. */
+    principalId: pulumi.Input<string>;
+    /** Required. Its kind: ARM rejects a role assignment whose principal type does not match. */
+    principalType: PrincipalType;
+}
+
+/** A service principal granted access to the vault, by a stable key for the grant's Pulumi name. */
+export interface VaultPrincipal {
+    /** Required. Stable, unique key for the grant's Pulumi name, e.g. `pipeline-deploy`. */
+    key: string;
+    /** Required. Object ID of the service principal. */
+    principalId: pulumi.Input<string>;
+}
+
+/** A private endpoint to the vault: PrivateEndpointWithDnsArgs without the target, which is the vault. */
+export interface VaultPrivateEndpointArgs {
+    /** Required. Name of the private endpoint resource. */
+    endpointName: string;
+    /** Required. Resource group of the endpoint (the stack's group). */
+    resourceGroupName: pulumi.Input<string>;
+    /** Required. Region of the endpoint; it must be the region of the subnet's virtual network. */
+    location: pulumi.Input<string>;
+    /** Required. ARM ID of the subnet the endpoint's network interface is placed in. */
+    subnetId: string;
+    /** Required. The private DNS zone the endpoint's A record is written to. */
+    privateDnsZoneId: pulumi.Input<string>;
+    /** Optional. Tags for the endpoint. Default: none. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * The program's path for what the schema cannot carry: resources the vault's endpoint is not usable without (the
+ * zone's network links). Not an arg, because the component provider's schema models a resource as a bare URN.
+ */
+const endpointDependencies = new WeakMap<VaultPrivateEndpointArgs, pulumi.Resource[]>();
+
+/** A vault endpoint that also waits for `dependsOn` (the batch-entra program's zone links). */
+export function vaultEndpointWaitingFor(endpoint: VaultPrivateEndpointArgs, dependsOn: pulumi.Resource[] | undefined): VaultPrivateEndpointArgs {
+    if (dependsOn !== undefined) {
+        endpointDependencies.set(endpoint, dependsOn);
+    }
+    return endpoint;
+}
+
+/** The grants that let each vault's pool identity read certificates, kept off the instance (see poolIdentityAccess). */
+const identityAccessOf = new WeakMap<PoolIdentityVault, pulumi.Resource[]>();
+
+/**
+ * The grants that let the pool identity read certificates; a pool must not boot before they exist. A function, not
+ * a field: the component provider's analyzer lists every field as an output, and models a resource as a bare URN.
+ */
+export function poolIdentityAccess(vault: PoolIdentityVault): pulumi.Resource[] {
+    return identityAccessOf.get(vault) ?? [];
+}
+
 export interface PoolIdentityVaultArgs {
     /** Required. Resource group of the vault (the Batch account's group). */
     resourceGroupName: pulumi.Input<string>;
@@ -70,7 +133,7 @@ export interface PoolIdentityVaultArgs {
      * Optional. `rbac` (default): Azure RBAC data-plane authorization; `accessPolicy`: vault access policies, as seed
      * 004 does. See https://learn.microsoft.com/azure/key-vault/general/rbac-migration
      */
-    permissionModel?: "rbac" | "accessPolicy";
+    permissionModel?: VaultPermissionModel;
     /**
      * Conditional. Who creates and manages the certificates: Key Vault Certificates Officer (or an access policy) on
      * the vault. Required when `certificates` is not empty. Name a stable principal, usually a group every person who
@@ -78,28 +141,28 @@ export interface PoolIdentityVaultArgs {
      * and the next deployer's refresh would read the certificates without data-plane access. ARM rejects a role
      * assignment whose principal type does not match (UnmatchedPrincipalType).
      */
-    certificateManager?: { principalId: pulumi.Input<string>; principalType: "User" | "Group" | "ServicePrincipal" };
+    certificateManager?: VaultCertificateManager;
     /**
      * Optional. Service principals that also manage the certificates, such as a pipeline's deploy identity; each gets
      * the same grant as `certificateManager`. Default: none.
      */
-    certificateOfficers?: readonly { key: string; principalId: pulumi.Input<string> }[];
+    certificateOfficers?: VaultPrincipal[];
     /**
      * Optional. Principals that may read certificate metadata (Key Vault Reader), such as a pipeline's preview identity,
      * whose refresh reads the certificates. RBAC only. Default: none.
      */
-    certificateReaders?: readonly { key: string; principalId: pulumi.Input<string> }[];
+    certificateReaders?: VaultPrincipal[];
     /** Optional. Certificates the program creates with auto-renewal. Default: none. */
-    certificates?: readonly CertificateToCreate[];
+    certificates?: CertificateToCreate[];
     /** Optional. Certificates that already exist, referenced by versionless secret URL. Default: none. */
-    existingCertificates?: readonly ExistingCertificateReference[];
+    existingCertificates?: ExistingCertificateReference[];
     /**
      * Optional. `Enabled` (default) or `Disabled`: the vault's data plane is then reachable only through `privateEndpoint`,
      * from the deploying machine too. See https://learn.microsoft.com/azure/key-vault/general/private-link-service
      */
-    publicNetworkAccess?: "Enabled" | "Disabled";
+    publicNetworkAccess?: PublicNetworkAccess;
     /** Optional. A private endpoint to the vault (sub-resource `vault`); certificates are requested after it resolves. Default: none. */
-    privateEndpoint?: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId">;
+    privateEndpoint?: VaultPrivateEndpointArgs;
     /** Optional. Tags for the identity and the vault. Default: none. */
     tags?: Readonly<Record<string, string>>;
 }
@@ -112,8 +175,6 @@ export interface PoolIdentityVaultArgs {
 export class PoolIdentityVault extends pulumi.ComponentResource {
     public readonly identity: managedidentity.UserAssignedIdentity;
     public readonly vault: keyvault.Vault;
-    /** The grants that let the pool identity read certificates; a pool must not boot before they exist. */
-    public readonly identityAccess: pulumi.Resource[];
     /** The certificates created here, by name; pools wait for the ones they observe. */
     public readonly createdCertificates: Readonly<Record<string, azureKeyVault.Certificate>>;
     /** Versionless secret URL per certificate name (created and existing): what nodes observe, following renewals. */
@@ -176,7 +237,16 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
         // With the endpoint, data-plane calls (the grant wait's probe, certificate requests) go to the vault's private
         // address: they wait for its DNS record.
         const vaultEndpoint = args.privateEndpoint
-            ? new PrivateEndpointWithDns(`${name}-vault-endpoint`, { ...args.privateEndpoint, targetResourceId: this.vault.id, groupId: "vault" }, { parent: this })
+            ? new PrivateEndpointWithDns(
+                  `${name}-vault-endpoint`,
+                  {
+                      ...args.privateEndpoint,
+                      targetResourceId: this.vault.id,
+                      groupId: "vault",
+                      dependsOn: endpointDependencies.get(args.privateEndpoint),
+                  } satisfies PrivateEndpointWithDnsArgs,
+                  { parent: this },
+              )
             : undefined;
         const dataPlaneReady = vaultEndpoint ? [vaultEndpoint.zoneGroup] : [];
 
@@ -193,9 +263,10 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
         ];
         /** What a certificate request waits for: every manager's grant, the configured manager's after its wait. */
         const managerAccess: pulumi.Resource[] = [];
-        this.identityAccess = [];
+        const identityAccess: pulumi.Resource[] = [];
+        identityAccessOf.set(this, identityAccess);
         if (permissionModel === "rbac") {
-            this.identityAccess.push(grantRead("identity-secrets-user", this.vault.id));
+            identityAccess.push(grantRead("identity-secrets-user", this.vault.id));
             const officerGrant = (key: string, principal: { principalId: pulumi.Input<string>; principalType: string }) =>
                 new authorization.RoleAssignment(
                     `${name}-${key}-certificates-officer`,
@@ -238,7 +309,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                 );
             }
         } else {
-            this.identityAccess.push(
+            identityAccess.push(
                 new keyvault.AccessPolicy(
                     `${name}-identity-policy`,
                     {
@@ -276,7 +347,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
         }
 
         const foreignVaults = [...new Set((args.existingCertificates ?? []).flatMap((cert) => (cert.keyVaultId ? [cert.keyVaultId] : [])))];
-        foreignVaults.forEach((vaultId, index) => this.identityAccess.push(grantRead(`identity-secrets-user-external-${index}`, vaultId)));
+        foreignVaults.forEach((vaultId, index) => identityAccess.push(grantRead(`identity-secrets-user-external-${index}`, vaultId)));
 
         const created: Record<string, azureKeyVault.Certificate> = {};
         const urls: Record<string, pulumi.Output<string>> = {};

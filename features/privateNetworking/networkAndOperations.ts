@@ -8,11 +8,12 @@ import { LogAnalyticsDiagnostics } from "../operations/diagnostics";
 import { ConfigValidationError } from "../../config/problems";
 import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, poolSubnetProblems } from "./privateNetworking";
 import { ResourceLocks } from "../operations/resourceLocks";
+import { VaultPrivateEndpointArgs, vaultEndpointWaitingFor } from "../pools/poolIdentityVault";
 
 /** What the pools and their vault take from the private network the stack declares. */
 export interface PrivateNetwork {
     /** The vault's endpoint, declared by the vault component so certificates wait for it; undefined without endpoints. */
-    readonly vaultEndpoint: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId"> | undefined;
+    readonly vaultEndpoint: VaultPrivateEndpointArgs | undefined;
     /** What a pool's nodes need before they boot: the node-management endpoint's DNS record. */
     readonly nodeManagementReady: pulumi.Resource[];
     /** The endpoints and zones declared, for what must be deleted before the locks (see declareOperations). */
@@ -65,7 +66,7 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
         (group) => new PrivateEndpointWithDns(`batch-${group}`, { ...endpointArgs(group), targetResourceId: batchAccount.id, groupId: group }),
     );
     return {
-        vaultEndpoint: hasPools ? endpointArgs("vault") : undefined,
+        vaultEndpoint: hasPools ? vaultEndpoint(endpointArgs("vault")) : undefined,
         nodeManagementReady: [accountEndpoints[1].zoneGroup],
         components: [...components, ...accountEndpoints],
         poolNetwork,
@@ -134,4 +135,9 @@ export function declareOperations(settings: Settings, resources: OperatedResourc
         lockedContents: [...resources.lockedContents, ...diagnostics],
     };
     new ResourceLocks("locks", lockArgs);
+}
+
+/** The vault's endpoint args; its zone links go the program's way (not an arg: the schema has no resource type). */
+function vaultEndpoint({ dependsOn, ...endpoint }: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId">): VaultPrivateEndpointArgs {
+    return vaultEndpointWaitingFor(endpoint, dependsOn);
 }
