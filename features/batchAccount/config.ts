@@ -5,6 +5,7 @@ import { ConfigReader, RawConfig } from "../../config/reader";
 import type { StackIdentity } from "../../config/settings";
 import { TextRule } from "../argRules";
 import type { AuthenticationMode, BatchAccountArgs, PublicNetworkAccess, ResourceGroupReference } from "./batchAccount";
+import { defineKey } from "../../config/keys";
 
 /**
  * The BatchAccount args the stack's keys configure, as the component takes them: a new account setting is an arg
@@ -184,3 +185,108 @@ function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
     }
     return fromFlags;
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const BATCH_ACCOUNT_KEYS = [
+    defineKey({
+        name: "location",
+        type: "string",
+        default: "",
+        section: "batchAccount",
+        description: "Azure region of the resource group and Batch account (e.g. westeurope). Default (empty) is the value of azure-native:location.",
+        example: "westeurope",
+        reference: { meaning: "Region of the resource group and account. One of the two must be set. A region of another cloud is refused; a name not in the cloud's list is warned about, with the nearest real one.", default: "`azure-native:location`" },
+    }),
+    defineKey({
+        name: "resourceGroupName",
+        type: "string",
+        default: "",
+        section: "batchAccount",
+        description: "Resource group that holds the Batch account. Default (empty) is rg-<project>-<stack>.",
+        example: "rg-batch-prod",
+        reference: { meaning: "Resource group for the account (and pools).", default: "`rg-<project>-<stack>`" },
+    }),
+    defineKey({
+        name: "useExistingResourceGroup",
+        type: "boolean",
+        default: false,
+        section: "batchAccount",
+        description: "Use resourceGroupName as an existing group (looked up, never created or deleted) instead of creating it.",
+        example: "true",
+        reference: { meaning: "Look the group up instead of creating it. The stack never deletes it." },
+    }),
+    defineKey({
+        name: "batchAccountName",
+        type: "string",
+        default: "",
+        section: "batchAccount",
+        description: "Batch account name, 3-24 lowercase letters and digits, unique per region. Default (empty) is batch<stack> plus a hash of subscription, project and stack.",
+        example: "batchprod01",
+        reference: { meaning: "3–24 lowercase letters and digits, unique in the region. Derived deterministically when unset.", default: "`batch<stack>` + hash" },
+    }),
+    defineKey({
+        name: "allowSharedKeyAccess",
+        type: "boolean",
+        default: false,
+        section: "batchAccount",
+        description: "Also allow shared-key authentication. Shared keys give full access and bypass every role assignment.",
+        example: "false",
+        reference: { meaning: "Also allow shared keys. **They bypass every role assignment.**" },
+    }),
+    defineKey({
+        name: "allowTaskAuthenticationToken",
+        type: "boolean",
+        default: false,
+        section: "batchAccount",
+        description: "Refused when true. Task authentication tokens are retired by the Batch service; give tasks a managed identity instead.",
+        example: "false",
+        reference: { meaning: "Refused when true: the Batch service retires task authentication tokens. Give tasks a managed identity." },
+    }),
+    defineKey({
+        name: "allowedAuthenticationModes",
+        type: "array",
+        items: "string",
+        default: [],
+        section: "batchAccount",
+        description: "Optional explicit list (AAD, SharedKey, TaskAuthenticationToken); must include AAD and agree with the two allow flags. Default: derived from the flags.",
+        example: "[\"AAD\"]",
+        reference: { meaning: "ARM's own list, for people copying templates. Must contain `AAD` and agree with the flags.", default: "from the two flags" },
+    }),
+    defineKey({
+        name: "poolAllocationMode",
+        type: "string",
+        default: "BatchService",
+        section: "batchAccount",
+        description: "Pool allocation mode. Only BatchService is supported; UserSubscription is refused.",
+        example: "BatchService",
+        reference: { meaning: "`UserSubscription` is refused (not supported yet)." },
+    }),
+    defineKey({
+        name: "publicNetworkAccess",
+        type: "string",
+        default: "",
+        section: "batchAccount",
+        description: "Public network access to the account endpoint: Enabled or Disabled (private endpoints only). Default (empty): Disabled with privateEndpointSubnetId, else Enabled.",
+        example: "Disabled",
+        reference: { meaning: "`Enabled` or `Disabled` (then only private endpoints reach it; with pools, `privateEndpointSubnetId` is required).", default: "`Disabled` with `privateEndpointSubnetId`, else `Enabled`" },
+    }),
+    defineKey({
+        name: "allowedIpRanges",
+        type: "array",
+        items: "string",
+        default: [],
+        section: "batchAccount",
+        description: "IPv4 addresses or CIDR ranges allowed to call the account endpoint; all others are denied. Empty allows every address.",
+        example: "[\"203.0.113.0/24\"]",
+        reference: { meaning: "IPv4 addresses or CIDR ranges, at most 200 (Batch's limit per endpoint). When set, every other address is denied." },
+    }),
+    defineKey({
+        name: "autoStorageAccountId",
+        type: "string",
+        default: "",
+        section: "batchAccount",
+        description: "Resource ID of a storage account to link as auto-storage, reached with the account's managed identity (no keys). Default (empty) is none.",
+        example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/batchdata",
+        reference: { meaning: "Existing storage account to link, reached with the account's managed identity. Its subscription segment must be a GUID.", default: "none" },
+    }),
+];

@@ -2,6 +2,7 @@ import { ClientAppSettings } from "../clientApp/config";
 import { ACTION_GROUP_EMAILS, FEDERATED_CREDENTIALS_PER_APP } from "../../azure/limits";
 import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID, isGuid } from "../../config/reader";
+import { defineKey } from "../../config/keys";
 
 /**
  * How Batch clients prove they are the app, and where they get what they need: a secret (today's behaviour), a
@@ -225,3 +226,55 @@ function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
     }
     return identities;
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const CLIENT_CREDENTIAL_KEYS = [
+    defineKey({
+        name: "clientCredential",
+        type: "string",
+        default: "secret",
+        section: "general",
+        description: "How clients sign in as the app: secret (a rotating client secret), certificate (a Key Vault certificate registered as a key credential) or none (federated credentials and managed identities only).",
+        example: "certificate",
+        reference: { meaning: "`secret`, `certificate` (Key Vault certificate as the app's key credential, no secret) or `none` (federated credentials and managed identities only). See [Which credential?](#which-credential) and [details](docs/client-credentials.md)." },
+    }),
+    defineKey({
+        name: "clientSecretKeyVault",
+        type: "boolean",
+        default: false,
+        section: "general",
+        description: "With clientCredential secret, also write each rotated secret to Key Vault as a version of one secret with its expiry; output clientSecretKeyVaultUrl.",
+        example: "true",
+        reference: { meaning: "With `secret`: each rotated secret also becomes a version of one Key Vault secret with its expiry; output `clientSecretKeyVaultUrl`." },
+    }),
+    defineKey({
+        name: "clientCredentialReaders",
+        type: "array",
+        items: "object",
+        default: [],
+        section: "general",
+        description: "{principalId, principalType: User\\|Group\\|ServicePrincipal} granted Key Vault Secrets User on the delivered secret (or certificate) only.",
+        example: "[{ principalId: 0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9, principalType: Group }]",
+        reference: { meaning: "`{principalId, principalType: User\\|Group\\|ServicePrincipal}` granted Key Vault Secrets User on the delivered secret (or certificate) only.", type: "list of objects" },
+    }),
+    defineKey({
+        name: "workloadIdentities",
+        type: "array",
+        items: "object",
+        default: [],
+        section: "general",
+        description: "{name, issuer, subject, audiences?} federated identity credentials on the app (AKS, GitHub Actions, any https OIDC issuer); at most 20; audience defaults to api://AzureADTokenExchange.",
+        example: "[{ name: github-main, issuer: \"https://token.actions.githubusercontent.com\", subject: \"repo:contoso/batch:ref:refs/heads/main\" }]",
+        reference: { meaning: "`{name, issuer, subject, audiences?}` federated identity credentials on the app (AKS, GitHub Actions, any https OIDC issuer); at most 20; audience defaults to `api://AzureADTokenExchange`.", type: "list of objects" },
+    }),
+    defineKey({
+        name: "expiryAlertEmails",
+        type: "array",
+        items: "string",
+        default: [],
+        section: "general",
+        description: "Addresses an action group mails when a client secret or certificate in Key Vault nears expiry or expires (Event Grid on the vault).",
+        example: "[\"batch-team@contoso.com\"]",
+        reference: { meaning: "Addresses mailed (Event Grid on the vault, action group) when the secret or certificate in Key Vault nears expiry or expires.", type: "list of strings" },
+    }),
+];

@@ -1,5 +1,6 @@
 import { SUBSCRIPTION_ID_PREFIX } from "../../azure/limits";
 import { ConfigReader } from "../../config/reader";
+import { defineKey } from "../../config/keys";
 
 /** What operations teams ask of a production stack: logs in their workspace, and locks on what must not be deleted. */
 export interface OperationsSettings {
@@ -28,3 +29,25 @@ export function readOperationsSettings(reader: ConfigReader): OperationsSettings
     const resourceLocks = reader.boolean("resourceLocks", false);
     return { logAnalyticsWorkspaceId, resourceLocks };
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const OPERATIONS_KEYS = [
+    defineKey({
+        name: "logAnalyticsWorkspaceId",
+        type: "string",
+        default: "",
+        section: "privateNetworking",
+        description: "Resource ID of a Log Analytics workspace for the diagnostic settings of the Batch account (all logs, metrics) and the pools' vault (audit logs). Default (empty) is none.",
+        example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/logs",
+        reference: { meaning: "Diagnostic settings: the account's logs and metrics, the vault's audit logs.", type: "workspace ID", default: "none" },
+    }),
+    defineKey({
+        name: "resourceLocks",
+        type: "boolean",
+        default: false,
+        section: "privateNetworking",
+        description: "Put CanNotDelete locks on the Batch account and the pools' vault (remove them before pulumi destroy; see docs/private-networking-and-operations.md).",
+        example: "true",
+        reference: { meaning: "`CanNotDelete` locks on the account and the vault. Remove them before `pulumi destroy`." },
+    }),
+];

@@ -1,6 +1,7 @@
 import { PIPELINE_OWNERS } from "../../azure/limits";
 import { shown } from "../../config/messages";
 import { ConfigReader } from "../../config/reader";
+import { defineKey } from "../../config/keys";
 
 /**
  * The identities a GitHub Actions pipeline signs in with (see docs/run-from-ci.md). Off by default: a stack that is
@@ -129,3 +130,45 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
         owners,
     };
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const PIPELINE_KEYS = [
+    defineKey({
+        name: "pipelineIdentity",
+        type: "boolean",
+        default: false,
+        section: "pipeline",
+        description: "Declare the GitHub Actions pipeline identities (preview and deploy app registrations with federated credentials and least-privilege roles). See docs/run-from-ci.md.",
+        example: "true",
+        reference: { meaning: "Declare the preview and deploy identities for GitHub Actions." },
+    }),
+    defineKey({
+        name: "pipelineRepository",
+        type: "string",
+        default: "",
+        section: "pipeline",
+        description: "The GitHub repository whose workflows may sign in, as owner/name (required when pipelineIdentity is true).",
+        example: "contoso/batch-entra",
+        reference: { meaning: "`owner/name` of the repository whose workflows may sign in. Required when on.", default: "none" },
+    }),
+    defineKey({
+        name: "pipelineEnvironments",
+        type: "array",
+        items: "string",
+        default: [],
+        section: "pipeline",
+        description: "GitHub environments whose jobs may deploy; one federated credential each. Default (empty) is the stack name.",
+        example: "[\"production\"]",
+        reference: { meaning: "GitHub environments whose jobs may deploy, at most 20.", default: "`[<stack>]`" },
+    }),
+    defineKey({
+        name: "pipelineOwners",
+        type: "array",
+        items: "string",
+        default: [],
+        section: "pipeline",
+        description: "Object IDs of the owners of the two pipeline app registrations; default none (Entra administrators manage them).",
+        example: "[\"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\"]",
+        reference: { meaning: "Owners of the two pipeline app registrations, at most 100.", type: "list of GUIDs" },
+    }),
+];

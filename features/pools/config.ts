@@ -6,6 +6,7 @@ import { ownEntry } from "../../config/lookup";
 import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID } from "../../config/reader";
 import { TextRule } from "../argRules";
+import { defineKey } from "../../config/keys";
 
 /**
  * Settings of the certificate-rotating pools (seed 004): one user-assigned identity and one Key Vault shared by every
@@ -688,3 +689,62 @@ function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], key
         });
     });
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const POOL_KEYS = [
+    defineKey({
+        name: "pools",
+        type: "array",
+        items: "object",
+        default: [],
+        section: "pools",
+        description: "One entry per pool. The minimal entry is {name, vmSize}; images, scale, certificates and polling are described in the details. A vmSize not shaped like an Azure size (Standard_D2sv5) is warned about; certificate dnsNames must be host names. [] declares no pool, identity or vault.",
+        example: "[{ name: render, vmSize: Standard_D2s_v5 }]",
+        reference: { meaning: "One entry per pool. The minimal entry is `{name, vmSize}`; images, scale, certificates and polling are described in the details. A `vmSize` not shaped like an Azure size (`Standard_D2sv5`) is warned about; certificate `dnsNames` must be host names. `[]` declares no pool, identity or vault.", type: "list of objects" },
+    }),
+    defineKey({
+        name: "poolKeyVaultName",
+        type: "string",
+        default: "",
+        section: "pools",
+        description: "Name of the Key Vault holding the pools' certificates (3-24 characters, globally unique). Default (empty) is kv-<stack>-<hash of project/stack>.",
+        example: "kv-batch-prod",
+        reference: { meaning: "Key Vault name, 3–24 characters. Vault names are global and stay taken 90 days after deletion; the default hashes subscription, project, stack and the stack's creation, so a re-created stack gets a new one.", default: "`kv-<stack>-<hash>`" },
+    }),
+    defineKey({
+        name: "poolKeyVaultPermissionModel",
+        type: "string",
+        default: "rbac",
+        section: "pools",
+        description: "How the pools' vault authorizes data access: rbac (Azure RBAC) or accessPolicy (vault access policies, as the original article).",
+        example: "accessPolicy",
+        reference: { meaning: "`rbac` or `accessPolicy` (as in seed 004)." },
+    }),
+    defineKey({
+        name: "poolIdentityResourceGroup",
+        type: "string",
+        default: "",
+        section: "pools",
+        description: "Resource group of the pools' user-assigned identity. Default (empty) is the Batch account's resource group.",
+        example: "rg-identities",
+        reference: { meaning: "Where the user-assigned identity lives.", default: "the account's group" },
+    }),
+    defineKey({
+        name: "poolCertificateManager",
+        type: "string",
+        default: "",
+        section: "pools",
+        description: "Object ID of who manages the pools' certificates (Key Vault Certificates Officer), usually a group of everyone who runs pulumi up. Required when a pool creates certificates.",
+        example: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+        reference: { meaning: "Who manages the certificates (Key Vault Certificates Officer): usually a group of everyone who runs `pulumi up`. Required when a pool creates certificates.", type: "GUID", default: "none" },
+    }),
+    defineKey({
+        name: "poolCertificateManagerType",
+        type: "string",
+        default: "Group",
+        section: "pools",
+        description: "The kind of principal poolCertificateManager is: Group (default), User or ServicePrincipal.",
+        example: "User",
+        reference: { meaning: "`Group`, `User` or `ServicePrincipal`: the kind of principal `poolCertificateManager` is." },
+    }),
+];

@@ -4,6 +4,7 @@ import { shown } from "../../config/messages";
 import { CloudName } from "../../azure/clouds";
 import { ConfigReader } from "../../config/reader";
 import type { Settings } from "../../config/settings";
+import { defineKey } from "../../config/keys";
 
 /** The private-link sub-resources (group IDs) the program connects: the Batch account's two endpoints and the vault. */
 export type PrivateEndpointGroup = "batchAccount" | "nodeManagement" | "vault";
@@ -281,3 +282,35 @@ export function checkPrivateNetworking(
         );
     }
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const PRIVATE_NETWORKING_KEYS = [
+    defineKey({
+        name: "privateEndpointSubnetId",
+        type: "string",
+        default: "",
+        section: "privateNetworking",
+        description: "Resource ID of a subnet for private endpoints to the Batch account (batchAccount, nodeManagement) and the pools' vault. Default (empty) is none.",
+        example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints",
+        reference: { meaning: "Private endpoints for the account's `batchAccount` and `nodeManagement` sub-resources and the pools' vault, each with a DNS zone group.", type: "subnet ID", default: "none" },
+    }),
+    defineKey({
+        name: "privateDnsZones",
+        type: "object",
+        default: "create",
+        section: "privateNetworking",
+        description: "Create the cloud's zones and link them to the endpoint and pool networks, or {batchAccount, nodeManagement, vault} existing zone IDs.",
+        example: "create",
+        reference: { meaning: "Create the cloud's zones and link them to the endpoint and pool networks, or `{batchAccount, nodeManagement, vault}` existing zone IDs.", type: "`create` or map" },
+    }),
+    defineKey({
+        name: "allowedNodeManagementIpRanges",
+        type: "array",
+        items: "string",
+        default: [],
+        section: "privateNetworking",
+        description: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint (where pool nodes talk to Batch); all others are denied. Empty allows every address.",
+        example: "[\"203.0.113.0/24\"]",
+        reference: { meaning: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint; when set, every other address is denied." },
+    }),
+];

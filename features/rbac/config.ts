@@ -9,6 +9,7 @@ import {
     builtInRoleTokenForGuid,
     privilegedBuiltInRole,
 } from "../../azure/roles";
+import { defineKey } from "../../config/keys";
 
 export type PrincipalType = "User" | "Group" | "ServicePrincipal";
 export type JobSubmitterRoleScope = "resourceGroup" | "subscription";
@@ -301,3 +302,63 @@ function readExtraScopes(reader: ConfigReader, resourceGroupName: string): Extra
     });
     return result;
 }
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const RBAC_KEYS = [
+    defineKey({
+        name: "appRole",
+        type: "string",
+        default: "JobSubmitter",
+        section: "rbac",
+        description: "Role of the app's service principal on the Batch account: JobSubmitter, AzureBatchJobSubmitter, AzureBatchAccountReader, AzureBatchAccountContributor, AzureBatchDataContributor, Contributor or Reader.",
+        example: "AzureBatchJobSubmitter",
+        reference: { meaning: "Role of the app's service principal on the account. One of `JobSubmitter` (the custom role), `AzureBatchJobSubmitter`, `AzureBatchAccountReader`, `AzureBatchAccountContributor`, `AzureBatchDataContributor`, `Contributor`, `Reader`." },
+    }),
+    defineKey({
+        name: "roleAssignments",
+        type: "array",
+        items: "object",
+        default: [],
+        section: "rbac",
+        description: "{principalId, principalType: User\\|Group\\|ServicePrincipal, role, description?} per principal, written as YAML in the stack file.",
+        example: "[{ principalId: 0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9, principalType: Group, role: JobSubmitter }]",
+        reference: { meaning: "`{principalId, principalType: User\\|Group\\|ServicePrincipal, role, description?}` per principal, written as YAML in the stack file.", type: "list of objects" },
+    }),
+    defineKey({
+        name: "jobSubmitterRoleScope",
+        type: "string",
+        default: "resourceGroup",
+        section: "rbac",
+        description: "Where the custom Job Submitter role is created and assignable: resourceGroup (the account's group) or subscription.",
+        example: "subscription",
+        reference: { meaning: "Where the custom role is defined and assignable: `resourceGroup` or `subscription`." },
+    }),
+    defineKey({
+        name: "existingJobSubmitterRoleDefinitionId",
+        type: "string",
+        default: "",
+        section: "rbac",
+        description: "Reuse this role definition (GUID or full ID) as the Job Submitter role instead of creating one. Default (empty) creates it.",
+        example: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+        reference: { meaning: "Reuse an existing role definition as `JobSubmitter` instead of creating one. Built-ins that can write role assignments (Owner, User Access Administrator, RBAC Administrator, ...) are refused here and in every role key.", default: "none" },
+    }),
+    defineKey({
+        name: "jobSubmitterAllowsAutopool",
+        type: "boolean",
+        default: false,
+        section: "rbac",
+        description: "Add pool write/delete to the custom Job Submitter role, for jobs that use autopools; its name then ends in (autopool).",
+        example: "true",
+        reference: { meaning: "Custom role variant with pool write and delete, for autopool jobs." },
+    }),
+    defineKey({
+        name: "appExtraScopes",
+        type: "array",
+        items: "object",
+        default: [],
+        section: "rbac",
+        description: "{scope, role, description?}: roles for the app on other scopes, e.g. AzureMLDataScientist on a workspace.",
+        example: "[{ scope: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml, role: AzureMLDataScientist }]",
+        reference: { meaning: "`{scope, role, description?}`: roles for the app on other scopes, e.g. `AzureMLDataScientist` on a workspace.", type: "list of objects" },
+    }),
+];
