@@ -4,14 +4,17 @@ export type KeyType = "string" | "integer" | "boolean" | "array" | "object";
 /** Where a key's row goes in the README's configuration reference: one marked table per section. */
 export type ReferenceSection = "general" | "batchAccount" | "privateNetworking" | "rbac" | "pools" | "pipeline";
 
-export interface KeyDeclaration {
+/** What a key's default can be: the value of its declared type. */
+export type KeyDefault = string | number | boolean | readonly unknown[] | Readonly<Record<string, unknown>>;
+
+export interface KeyDeclaration<Default extends KeyDefault = KeyDefault> {
     /** The key without the `batch-entra:` namespace. */
     readonly name: string;
     readonly type: KeyType;
     /** The type of an array's entries; `object` keeps the key out of Pulumi.yaml, which cannot type it. */
     readonly items?: Exclude<KeyType, "array">;
     /** The value the readers use when the key is unset; also Pulumi.yaml's `default`. */
-    readonly default: string | number | boolean | readonly unknown[] | Readonly<Record<string, unknown>>;
+    readonly default: Default;
     /** One line for Pulumi.yaml (and `pulumi config`). */
     readonly description: string;
     /** A good value, as it would be written in a stack file. */
@@ -29,7 +32,8 @@ export interface KeyDeclaration {
     readonly secret?: never;
 }
 
-export function defineKey(declaration: KeyDeclaration): KeyDeclaration {
+/** Keeps the default's own type, so a reader can pass `KEY.default` where it expects a boolean or a number. */
+export function defineKey<Default extends KeyDefault>(declaration: KeyDeclaration<Default>): KeyDeclaration<Default> {
     return declaration;
 }
 

@@ -92,18 +92,18 @@ export function resourceGroupOf(armId: string): string | undefined {
 }
 
 export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: CloudName): PrivateNetworkingSettings {
-    const rawSubnet = reader.optionalString("privateEndpointSubnetId", { example: SUBNET_ID_EXAMPLE });
+    const rawSubnet = reader.optionalString(PRIVATE_ENDPOINT_SUBNET_ID_KEY.name, { example: SUBNET_ID_EXAMPLE });
     let endpointSubnet: SubnetReference | undefined;
     if (rawSubnet !== undefined) {
         const parsed = parseSubnetId(rawSubnet);
         if (typeof parsed === "string") {
-            reader.report("privateEndpointSubnetId", parsed, SUBNET_ID_EXAMPLE);
+            reader.report(PRIVATE_ENDPOINT_SUBNET_ID_KEY.name, parsed, SUBNET_ID_EXAMPLE);
         } else {
             endpointSubnet = parsed;
         }
     }
     const dnsZones = readDnsZones(reader, cloud, rawSubnet !== undefined);
-    const nodeManagementIpRanges = reader.stringList("allowedNodeManagementIpRanges", {
+    const nodeManagementIpRanges = reader.stringList(ALLOWED_NODE_MANAGEMENT_IP_RANGES_KEY.name, {
         example: '["203.0.113.0/24"]',
         item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),
         limit: BATCH_IP_RULES_PER_ENDPOINT,
@@ -283,34 +283,36 @@ export function checkPrivateNetworking(
     }
 }
 
+export const PRIVATE_ENDPOINT_SUBNET_ID_KEY = defineKey({
+    name: "privateEndpointSubnetId",
+    type: "string",
+    default: "",
+    section: "privateNetworking",
+    description: "Resource ID of a subnet for private endpoints to the Batch account (batchAccount, nodeManagement) and the pools' vault. Default (empty) is none.",
+    example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints",
+    reference: { meaning: "Private endpoints for the account's `batchAccount` and `nodeManagement` sub-resources and the pools' vault, each with a DNS zone group.", type: "subnet ID", default: "none" },
+});
+
+export const PRIVATE_DNS_ZONES_KEY = defineKey({
+    name: "privateDnsZones",
+    type: "object",
+    default: "create",
+    section: "privateNetworking",
+    description: "Create the cloud's zones and link them to the endpoint and pool networks, or {batchAccount, nodeManagement, vault} existing zone IDs.",
+    example: "create",
+    reference: { meaning: "Create the cloud's zones and link them to the endpoint and pool networks, or `{batchAccount, nodeManagement, vault}` existing zone IDs.", type: "`create` or map" },
+});
+
+export const ALLOWED_NODE_MANAGEMENT_IP_RANGES_KEY = defineKey({
+    name: "allowedNodeManagementIpRanges",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "privateNetworking",
+    description: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint (where pool nodes talk to Batch); all others are denied. Empty allows every address.",
+    example: "[\"203.0.113.0/24\"]",
+    reference: { meaning: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint; when set, every other address is denied." },
+});
+
 /** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
-export const PRIVATE_NETWORKING_KEYS = [
-    defineKey({
-        name: "privateEndpointSubnetId",
-        type: "string",
-        default: "",
-        section: "privateNetworking",
-        description: "Resource ID of a subnet for private endpoints to the Batch account (batchAccount, nodeManagement) and the pools' vault. Default (empty) is none.",
-        example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints",
-        reference: { meaning: "Private endpoints for the account's `batchAccount` and `nodeManagement` sub-resources and the pools' vault, each with a DNS zone group.", type: "subnet ID", default: "none" },
-    }),
-    defineKey({
-        name: "privateDnsZones",
-        type: "object",
-        default: "create",
-        section: "privateNetworking",
-        description: "Create the cloud's zones and link them to the endpoint and pool networks, or {batchAccount, nodeManagement, vault} existing zone IDs.",
-        example: "create",
-        reference: { meaning: "Create the cloud's zones and link them to the endpoint and pool networks, or `{batchAccount, nodeManagement, vault}` existing zone IDs.", type: "`create` or map" },
-    }),
-    defineKey({
-        name: "allowedNodeManagementIpRanges",
-        type: "array",
-        items: "string",
-        default: [],
-        section: "privateNetworking",
-        description: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint (where pool nodes talk to Batch); all others are denied. Empty allows every address.",
-        example: "[\"203.0.113.0/24\"]",
-        reference: { meaning: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint; when set, every other address is denied." },
-    }),
-];
+export const PRIVATE_NETWORKING_KEYS = [PRIVATE_ENDPOINT_SUBNET_ID_KEY, PRIVATE_DNS_ZONES_KEY, ALLOWED_NODE_MANAGEMENT_IP_RANGES_KEY];
