@@ -25,7 +25,7 @@ export const TAGS_KEY = defineKey({
     default: {},
     section: "general",
     description: "Tags on every Azure resource that takes them: at most 50, names unique without case (Env and env are one tag), names up to 512 characters, values up to 256.",
-    example: "{ costCenter: research, owner: batch-team }",
+    example: '{"costCenter": "research", "owner": "batch-team"}',
     reference: { meaning: "Tags on every Azure resource that takes them: at most 50, names unique without case (`Env` and `env` are one tag), names up to 512 characters, values up to 256.", type: "map of strings" },
 });
 

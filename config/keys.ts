@@ -17,7 +17,7 @@ export interface KeyDeclaration<Default extends KeyDefault = KeyDefault> {
     readonly default: Default;
     /** One line for Pulumi.yaml (and `pulumi config`). */
     readonly description: string;
-    /** A good value, as it would be written in a stack file. */
+    /** A good value, as `pulumi config set` takes it (JSON for lists and maps). */
     readonly example: string;
     readonly section: ReferenceSection;
     /** The README row, where it says more or says it differently than the fields above. */

@@ -4,6 +4,7 @@ import * as path from "path";
 import { CONFIG_NAMESPACE, readSettings } from "../config/settings";
 import { CONFIG_KEYS } from "../config/configKeys";
 import { typedInProject } from "../config/keys";
+import { ConfigValidationError } from "../config/problems";
 import { generateConfigDocs } from "../tools/generateConfigDocs";
 import { loadStackConfig } from "../tools/stackConfig";
 import { PROJECT_DIR } from "./helpers";
@@ -42,6 +43,24 @@ describe("Pulumi.yaml, the README and the code agree on the configuration", () =
         const reads = keysTheProgramReads();
         expect({ undeclared: reads.filter((key) => !declared.includes(key)), unread: declared.filter((key) => !reads.includes(key)) }).toEqual({ undeclared: [], unread: [] });
         expect(declared.filter((key, index) => declared.indexOf(key) !== index)).toEqual([]);
+    });
+
+    test("every declared example is a value its key accepts", () => {
+        // Keys that only apply alongside another key are tried with that key's example too.
+        const alongside: Record<string, string[]> = { privateDnsZones: ["privateEndpointSubnetId"], clientCredentialReaders: ["clientSecretKeyVault"] };
+        const exampleOf = (name: string) => ({ [`${CONFIG_NAMESPACE}:${name}`]: CONFIG_KEYS.find((key) => key.name === name)!.example });
+        const refused = CONFIG_KEYS.flatMap((key) => {
+            const fullKey = `${CONFIG_NAMESPACE}:${key.name}`;
+            const context = Object.assign({}, ...(alongside[key.name] ?? []).map(exampleOf));
+            try {
+                readSettings(rawOf({ ...REQUIRED, ...context, [fullKey]: key.example }), STACK);
+                return [];
+            } catch (error) {
+                if (!(error instanceof ConfigValidationError)) throw error;
+                return error.problems.filter((problem) => problem.key === fullKey || problem.key.startsWith(`${fullKey}[`)).map((problem) => `${key.name}: ${problem.problem}`);
+            }
+        });
+        expect(refused).toEqual([]);
     });
 
     test("the committed Pulumi.yaml and README are what npm run generate:config writes", () => {

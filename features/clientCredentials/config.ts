@@ -254,7 +254,7 @@ export const CLIENT_CREDENTIAL_READERS_KEY = defineKey({
     default: [],
     section: "general",
     description: "{principalId, principalType: User\\|Group\\|ServicePrincipal} granted Key Vault Secrets User on the delivered secret (or certificate) only.",
-    example: "[{ principalId: 0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9, principalType: Group }]",
+    example: '[{"principalId": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "principalType": "Group"}]',
     reference: { meaning: "`{principalId, principalType: User\\|Group\\|ServicePrincipal}` granted Key Vault Secrets User on the delivered secret (or certificate) only.", type: "list of objects" },
 });
 
@@ -265,7 +265,7 @@ export const WORKLOAD_IDENTITIES_KEY = defineKey({
     default: [],
     section: "general",
     description: "{name, issuer, subject, audiences?} federated identity credentials on the app (AKS, GitHub Actions, any https OIDC issuer); at most 20; audience defaults to api://AzureADTokenExchange.",
-    example: "[{ name: github-main, issuer: \"https://token.actions.githubusercontent.com\", subject: \"repo:contoso/batch:ref:refs/heads/main\" }]",
+    example: '[{"name": "github-main", "issuer": "https://token.actions.githubusercontent.com", "subject": "repo:contoso/batch:ref:refs/heads/main"}]',
     reference: { meaning: "`{name, issuer, subject, audiences?}` federated identity credentials on the app (AKS, GitHub Actions, any https OIDC issuer); at most 20; audience defaults to `api://AzureADTokenExchange`.", type: "list of objects" },
 });
 

@@ -320,7 +320,7 @@ export const ROLE_ASSIGNMENTS_KEY = defineKey({
     default: [],
     section: "rbac",
     description: "{principalId, principalType: User\\|Group\\|ServicePrincipal, role, description?} per principal, written as YAML in the stack file.",
-    example: "[{ principalId: 0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9, principalType: Group, role: JobSubmitter }]",
+    example: '[{"principalId": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "principalType": "Group", "role": "JobSubmitter"}]',
     reference: { meaning: "`{principalId, principalType: User\\|Group\\|ServicePrincipal, role, description?}` per principal, written as YAML in the stack file.", type: "list of objects" },
 });
 
@@ -361,7 +361,7 @@ export const APP_EXTRA_SCOPES_KEY = defineKey({
     default: [],
     section: "rbac",
     description: "{scope, role, description?}: roles for the app on other scopes, e.g. AzureMLDataScientist on a workspace.",
-    example: "[{ scope: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml, role: AzureMLDataScientist }]",
+    example: '[{"scope": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml", "role": "AzureMLDataScientist"}]',
     reference: { meaning: "`{scope, role, description?}`: roles for the app on other scopes, e.g. `AzureMLDataScientist` on a workspace.", type: "list of objects" },
 });
 
