@@ -70,7 +70,7 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
 
     // With private endpoints the account is private unless the stack says otherwise (docs/private-networking-and-operations.md).
     const defaultAccess: PublicNetworkAccess = reader.isSet("privateEndpointSubnetId") ? "Disabled" : "Enabled";
-    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], defaultAccess);
+    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>(PUBLIC_NETWORK_ACCESS_KEY.name, ["Enabled", "Disabled"], defaultAccess);
     const allowedIpRanges = reader.stringList(ALLOWED_IP_RANGES_KEY.name, {
         example: IP_RANGES_EXAMPLE,
         item: ipRangeProblem,
@@ -155,7 +155,7 @@ function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
     if (allowSharedKey) fromFlags.push("SharedKey");
     if (allowTaskToken) fromFlags.push("TaskAuthenticationToken");
 
-    const key = "allowedAuthenticationModes";
+    const key = ALLOWED_AUTHENTICATION_MODES_KEY.name;
     const known: readonly AuthenticationMode[] = ["AAD", "SharedKey", "TaskAuthenticationToken"];
     const listed = reader.stringList(key, {
         example: '["AAD"]',

@@ -141,7 +141,7 @@ function parseUri(value: string): URL | undefined {
 
 export function readClientAppSettings(reader: ConfigReader, defaultName: string): ClientAppSettings {
     const displayName = reader.string(APP_DISPLAY_NAME_KEY.name, defaultName, DISPLAY_NAME_RULE);
-    const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
+    const signInAudience = reader.oneOf<SignInAudience>(SIGN_IN_AUDIENCE_KEY.name, ["AzureADMyOrg", "AzureADMultipleOrgs"], SIGN_IN_AUDIENCE_KEY.default);
     const owners = reader.guidList(APP_OWNERS_KEY.name, APP_OWNERS);
     if (owners.length === 0) {
         reader.report(
@@ -188,7 +188,7 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
 }
 
 function readSecretLifetime(reader: ConfigReader): number {
-    const key = "clientSecretLifetimeDays";
+    const key = CLIENT_SECRET_LIFETIME_DAYS_KEY.name;
     const raw = reader.optionalString(key, { example: "180" });
     if (raw !== undefined && /^(never|infinite|unlimited|0|-\d+)$/i.test(raw)) {
         reader.report(
@@ -199,7 +199,7 @@ function readSecretLifetime(reader: ConfigReader): number {
         );
         return 180;
     }
-    return reader.integer(key, 180, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: LIFETIME_RULE });
+    return reader.integer(key, CLIENT_SECRET_LIFETIME_DAYS_KEY.default, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: LIFETIME_RULE });
 }
 
 export const APP_DISPLAY_NAME_KEY = defineKey({

@@ -53,7 +53,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SHORTEST_MONTH_DAYS = 27;
 
 export function readClientCredentialSettings(reader: ConfigReader, clientApp: ClientAppSettings): ClientCredentialSettings {
-    const mode = reader.oneOf<ClientCredentialMode>("clientCredential", ["secret", "certificate", "none"], "secret");
+    const mode = reader.oneOf<ClientCredentialMode>(CLIENT_CREDENTIAL_KEY.name, ["secret", "certificate", "none"], CLIENT_CREDENTIAL_KEY.default);
     const secretInKeyVault = reader.boolean(CLIENT_SECRET_KEY_VAULT_KEY.name, CLIENT_SECRET_KEY_VAULT_KEY.default);
     if (secretInKeyVault && mode !== "secret") {
         reader.report(CLIENT_SECRET_KEY_VAULT_KEY.name, `is true, but clientCredential is "${mode}": there is no client secret to deliver`, "false");
@@ -117,7 +117,7 @@ function objectList(reader: ConfigReader, key: string, example: string, fields: 
 }
 
 function readReaders(reader: ConfigReader): ClientCredentialReader[] {
-    const key = "clientCredentialReaders";
+    const key = CLIENT_CREDENTIAL_READERS_KEY.name;
     const types = ["User", "Group", "ServicePrincipal"] as const;
     const readers = objectList(reader, key, READERS_EXAMPLE, ["principalId", "principalType"]).flatMap((entry, index) => {
         const { principalId, principalType } = entry;
@@ -184,7 +184,7 @@ export function subjectProblem(issuer: string, subject: string): string | undefi
 }
 
 function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
-    const key = "workloadIdentities";
+    const key = WORKLOAD_IDENTITIES_KEY.name;
     const entries = objectList(reader, key, WORKLOAD_EXAMPLE, ["name", "issuer", "subject", "audiences"]);
     if (entries.length > FEDERATED_CREDENTIALS_PER_APP.max) {
         reader.report(key, `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`, WORKLOAD_EXAMPLE);

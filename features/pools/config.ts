@@ -370,7 +370,7 @@ export function readPoolSettings(
     cloud: CloudName,
     defaultPublicIPs: PoolPublicIPs = "batchManaged",
 ): PoolSettings {
-    const permissionModel = reader.oneOf<VaultPermissionModel>("poolKeyVaultPermissionModel", ["rbac", "accessPolicy"], "rbac");
+    const permissionModel = reader.oneOf<VaultPermissionModel>(POOL_KEY_VAULT_PERMISSION_MODEL_KEY.name, ["rbac", "accessPolicy"], POOL_KEY_VAULT_PERMISSION_MODEL_KEY.default);
     const keyVaultName = reader.optionalString(POOL_KEY_VAULT_NAME_KEY.name, { example: "kv-batch-pools-01" });
     const vaultNameProblem = keyVaultName === undefined ? undefined : keyVaultNameProblem(keyVaultName);
     if (vaultNameProblem !== undefined) {
@@ -382,7 +382,7 @@ export function readPoolSettings(
         rule: "a resource group name is 1 to 90 letters, digits, and - _ . ( ), not ending in a period",
     });
     const managerId = reader.optionalGuid(POOL_CERTIFICATE_MANAGER_KEY.name);
-    const managerType = reader.oneOf<CertificateManagerType>("poolCertificateManagerType", ["Group", "User", "ServicePrincipal"], "Group");
+    const managerType = reader.oneOf<CertificateManagerType>(POOL_CERTIFICATE_MANAGER_TYPE_KEY.name, ["Group", "User", "ServicePrincipal"], POOL_CERTIFICATE_MANAGER_TYPE_KEY.default);
     const identityName = `${stack.projectName}-${stack.stackName}-pools`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
 
     const raw = reader.json(POOLS_KEY.name, POOL_EXAMPLE);

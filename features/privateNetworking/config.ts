@@ -112,7 +112,7 @@ export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: Cloud
 }
 
 function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boolean): PrivateDnsZoneChoice {
-    const key = "privateDnsZones";
+    const key = PRIVATE_DNS_ZONES_KEY.name;
     const names = PRIVATE_DNS_ZONE_NAMES[cloud];
     const zoneId = (group: PrivateEndpointGroup) =>
         `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${names[group]}`;

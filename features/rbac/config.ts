@@ -164,7 +164,7 @@ function readDescription(reader: ConfigReader, key: string, value: unknown, exam
  * two was meant cannot be guessed and Azure would otherwise hold both.
  */
 function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
-    const key = "roleAssignments";
+    const key = ROLE_ASSIGNMENTS_KEY.name;
     const assignments: PrincipalRoleAssignment[] = [];
     const firstIndex = new Map<string, number>();
     objectEntries(reader, key, ROLE_ASSIGNMENTS_EXAMPLE).forEach((entry, index) => {
@@ -216,9 +216,9 @@ function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
 }
 
 function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterRole"] {
-    const existingKey = "existingJobSubmitterRoleDefinitionId";
+    const existingKey = EXISTING_JOB_SUBMITTER_ROLE_DEFINITION_ID_KEY.name;
     const existing = reader.optionalString(existingKey, { example: EXAMPLE_GUID });
-    const scope = reader.oneOf<JobSubmitterRoleScope>("jobSubmitterRoleScope", ["resourceGroup", "subscription"], "resourceGroup");
+    const scope = reader.oneOf<JobSubmitterRoleScope>(JOB_SUBMITTER_ROLE_SCOPE_KEY.name, ["resourceGroup", "subscription"], JOB_SUBMITTER_ROLE_SCOPE_KEY.default);
     const allowAutopool = reader.boolean(JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY.name, JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY.default);
     if (existing === undefined) {
         return { create: true, assignableScope: scope, allowAutopool };
@@ -252,7 +252,7 @@ function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterR
 }
 
 function readExtraScopes(reader: ConfigReader, resourceGroupName: string): ExtraScopeAssignment[] {
-    const key = "appExtraScopes";
+    const key = APP_EXTRA_SCOPES_KEY.name;
     const result: ExtraScopeAssignment[] = [];
     objectEntries(reader, key, EXTRA_SCOPES_EXAMPLE).forEach((entry, index) => {
         const entryKey = `${key}[${index}]`;
