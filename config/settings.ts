@@ -6,6 +6,7 @@ import { RbacSettings, readRbacSettings } from "../features/rbac/config";
 import { PipelineSettings, readPipelineSettings } from "../features/pipeline/config";
 import { checkPipelineReach } from "../features/pipeline/reach";
 import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "../azure/limits";
+import { CLOUD_KEY, TAGS_KEY } from "./configKeys";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
 import { ConfigWarning } from "./problems";
@@ -49,7 +50,7 @@ export interface StackIdentity {
  */
 export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const reader = new ConfigReader(raw, CONFIG_NAMESPACE);
-    const cloud = ownEntry(CLOUDS, reader.oneOf<CloudName>("cloud", ["public", "usgovernment", "china"], "public")) ?? CLOUDS.public;
+    const cloud = ownEntry(CLOUDS, reader.oneOf<CloudName>(CLOUD_KEY.name, ["public", "usgovernment", "china"], CLOUD_KEY.default)) ?? CLOUDS.public;
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
     const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
@@ -132,18 +133,18 @@ function checkProviderClouds(raw: RawConfig, reader: ConfigReader, cloud: CloudE
 
 function readTags(reader: ConfigReader): Record<string, string> {
     const example = '{"costCenter": "research", "owner": "platform-team"}';
-    const value = reader.json("tags", example);
+    const value = reader.json(TAGS_KEY.name, example);
     if (value === undefined) {
         return {};
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        reader.report("tags", "must be a map of tag names to text values", example);
+        reader.report(TAGS_KEY.name, "must be a map of tag names to text values", example);
         return {};
     }
     // Limits and rules: azure/limits.ts (tags). Azure compares tag names without case, so `Env` and `env` are one tag.
     const entries = Object.entries(value);
     if (entries.length > TAGS_PER_RESOURCE) {
-        reader.report("tags", `has ${entries.length} tags; Azure allows at most ${TAGS_PER_RESOURCE} per resource`, example);
+        reader.report(TAGS_KEY.name, `has ${entries.length} tags; Azure allows at most ${TAGS_PER_RESOURCE} per resource`, example);
     }
     const tags: Record<string, string> = {};
     const firstSpelling = new Map<string, string>();

@@ -2,6 +2,10 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { CONFIG_NAMESPACE, readSettings } from "../config/settings";
+import { CONFIG_KEYS } from "../config/configKeys";
+import { typedInProject } from "../config/keys";
+import { ConfigValidationError } from "../config/problems";
+import { generateConfigDocs } from "../tools/generateConfigDocs";
 import { loadStackConfig } from "../tools/stackConfig";
 import { PROJECT_DIR } from "./helpers";
 
@@ -34,6 +38,49 @@ function keysTheProgramReads(): string[] {
 }
 
 describe("Pulumi.yaml, the README and the code agree on the configuration", () => {
+    test("the key declarations are exactly the keys the program reads, each declared once", () => {
+        const declared = CONFIG_KEYS.map((key) => key.name);
+        const reads = keysTheProgramReads();
+        expect({ undeclared: reads.filter((key) => !declared.includes(key)), unread: declared.filter((key) => !reads.includes(key)) }).toEqual({ undeclared: [], unread: [] });
+        expect(declared.filter((key, index) => declared.indexOf(key) !== index)).toEqual([]);
+    });
+
+    test("every declared example is a value its key accepts", () => {
+        // Keys that only apply alongside another key are tried with that key's example too.
+        const alongside: Record<string, string[]> = { privateDnsZones: ["privateEndpointSubnetId"], clientCredentialReaders: ["clientSecretKeyVault"] };
+        const exampleOf = (name: string) => ({ [`${CONFIG_NAMESPACE}:${name}`]: CONFIG_KEYS.find((key) => key.name === name)!.example });
+        const refused = CONFIG_KEYS.flatMap((key) => {
+            const fullKey = `${CONFIG_NAMESPACE}:${key.name}`;
+            const context = Object.assign({}, ...(alongside[key.name] ?? []).map(exampleOf));
+            try {
+                readSettings(rawOf({ ...REQUIRED, ...context, [fullKey]: key.example }), STACK);
+                return [];
+            } catch (error) {
+                if (!(error instanceof ConfigValidationError)) throw error;
+                return error.problems.filter((problem) => problem.key === fullKey || problem.key.startsWith(`${fullKey}[`)).map((problem) => `${key.name}: ${problem.problem}`);
+            }
+        });
+        expect(refused).toEqual([]);
+    });
+
+    test("the committed Pulumi.yaml and README are what npm run generate:config writes", () => {
+        const stale = generateConfigDocs(PROJECT_DIR)
+            .filter(({ file, text }) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8") !== text)
+            .map(({ file }) => `${file} is stale: its configuration part differs from the key declarations; run npm run generate:config and commit the result`);
+        expect(stale).toEqual([]);
+    });
+
+    test("a changed declaration changes both generated files, and Pulumi.yaml leaves out the keys it cannot type", () => {
+        const changed = CONFIG_KEYS.map((key) => (key.name === "appRole" ? { ...key, description: "Changed role text.", reference: { meaning: "Changed meaning." } } : key));
+        const [project, readme] = generateConfigDocs(PROJECT_DIR, changed);
+        expect(project.text).toContain("description: Changed role text.");
+        expect(readme.text).toContain("| `appRole` | string | `JobSubmitter` | Changed meaning. |");
+        const untyped = CONFIG_KEYS.filter((key) => !typedInProject(key)).map((key) => key.name);
+        expect(untyped).toEqual(expect.arrayContaining(["tags", "pools", "privateDnsZones", "roleAssignments"]));
+        expect(Object.keys(declaredProjectKeys()).filter((key) => untyped.includes(key))).toEqual([]);
+        expect(Object.keys(declaredProjectKeys())).toEqual(CONFIG_KEYS.filter(typedInProject).map((key) => key.name));
+    });
+
     test("every key the program reads is declared in Pulumi.yaml or documented in the README's reference", () => {
         const declared = Object.keys(declaredProjectKeys());
         const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");

@@ -5,6 +5,7 @@ import { ConfigReader, RawConfig } from "../../config/reader";
 import type { StackIdentity } from "../../config/settings";
 import { TextRule } from "../argRules";
 import type { AuthenticationMode, BatchAccountArgs, PublicNetworkAccess, ResourceGroupReference } from "./batchAccount";
+import { defineKey } from "../../config/keys";
 
 /**
  * The BatchAccount args the stack's keys configure, as the component takes them: a new account setting is an arg
@@ -59,18 +60,18 @@ export function defaultBatchAccountName(stack: StackIdentity, subscriptionId: st
 export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, stack: StackIdentity): BatchAccountSettings {
     const location = readLocation(reader, raw);
 
-    const resourceGroupName = reader.string("resourceGroupName", `rg-${stack.projectName}-${stack.stackName}`, RESOURCE_GROUP_NAME_RULE);
-    const existingResourceGroup = reader.boolean("useExistingResourceGroup", false);
+    const resourceGroupName = reader.string(RESOURCE_GROUP_NAME_KEY.name, `rg-${stack.projectName}-${stack.stackName}`, RESOURCE_GROUP_NAME_RULE);
+    const existingResourceGroup = reader.boolean(USE_EXISTING_RESOURCE_GROUP_KEY.name, USE_EXISTING_RESOURCE_GROUP_KEY.default);
 
-    const accountName = reader.optionalString("batchAccountName", ACCOUNT_NAME_RULE);
+    const accountName = reader.optionalString(BATCH_ACCOUNT_NAME_KEY.name, ACCOUNT_NAME_RULE);
 
     readPoolAllocationMode(reader);
     const allowedAuthenticationModes = readAuthenticationModes(reader);
 
     // With private endpoints the account is private unless the stack says otherwise (docs/private-networking-and-operations.md).
     const defaultAccess: PublicNetworkAccess = reader.isSet("privateEndpointSubnetId") ? "Disabled" : "Enabled";
-    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>("publicNetworkAccess", ["Enabled", "Disabled"], defaultAccess);
-    const allowedIpRanges = reader.stringList("allowedIpRanges", {
+    const publicNetworkAccess = reader.oneOf<PublicNetworkAccess>(PUBLIC_NETWORK_ACCESS_KEY.name, ["Enabled", "Disabled"], defaultAccess);
+    const allowedIpRanges = reader.stringList(ALLOWED_IP_RANGES_KEY.name, {
         example: IP_RANGES_EXAMPLE,
         item: ipRangeProblem,
         limit: BATCH_IP_RULES_PER_ENDPOINT,
@@ -83,7 +84,7 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
         );
     }
 
-    const autoStorageAccountId = reader.optionalString("autoStorageAccountId", {
+    const autoStorageAccountId = reader.optionalString(AUTO_STORAGE_ACCOUNT_ID_KEY.name, {
         example: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata",
         pattern: STORAGE_ACCOUNT_ID,
         rule: "it must be the resource ID of a storage account",
@@ -102,11 +103,11 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
 
 /** The region: this key, or the provider's `azure-native:location`; written as `westeurope` or `West Europe`. */
 function readLocation(reader: ConfigReader, raw: RawConfig): string {
-    const own = reader.optionalString("location", { example: "westeurope" });
+    const own = reader.optionalString(LOCATION_KEY.name, { example: "westeurope" });
     const value = own ?? raw.get("azure-native:location")?.trim();
     const key = own !== undefined ? "location" : "azure-native:location";
     if (value === undefined || value === "") {
-        reader.report("location", "no region is set: set this key or azure-native:location", "westeurope");
+        reader.report(LOCATION_KEY.name, "no region is set: set this key or azure-native:location", "westeurope");
         return "westeurope";
     }
     const normalized = value.toLowerCase().replace(/\s+/g, "");
@@ -117,7 +118,7 @@ function readLocation(reader: ConfigReader, raw: RawConfig): string {
 }
 
 function readPoolAllocationMode(reader: ConfigReader): void {
-    const value = reader.optionalString("poolAllocationMode", { example: "BatchService" });
+    const value = reader.optionalString(POOL_ALLOCATION_MODE_KEY.name, { example: "BatchService" });
     if (value === undefined || value.toLowerCase() === "batchservice") {
         return;
     }
@@ -130,7 +131,7 @@ function readPoolAllocationMode(reader: ConfigReader): void {
         );
         return;
     }
-    reader.report("poolAllocationMode", `${shown(value)} is not a pool allocation mode; batch-entra supports "BatchService"`, "BatchService");
+    reader.report(POOL_ALLOCATION_MODE_KEY.name, `${shown(value)} is not a pool allocation mode; batch-entra supports "BatchService"`, "BatchService");
 }
 
 /**
@@ -140,8 +141,8 @@ function readPoolAllocationMode(reader: ConfigReader): void {
  * the flags, so a list alone never enables shared keys.
  */
 function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
-    const allowSharedKey = reader.boolean("allowSharedKeyAccess", false);
-    const allowTaskToken = reader.boolean("allowTaskAuthenticationToken", false);
+    const allowSharedKey = reader.boolean(ALLOW_SHARED_KEY_ACCESS_KEY.name, ALLOW_SHARED_KEY_ACCESS_KEY.default);
+    const allowTaskToken = reader.boolean(ALLOW_TASK_AUTHENTICATION_TOKEN_KEY.name, ALLOW_TASK_AUTHENTICATION_TOKEN_KEY.default);
     if (allowTaskToken) {
         reader.report(
             "allowTaskAuthenticationToken",
@@ -154,7 +155,7 @@ function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
     if (allowSharedKey) fromFlags.push("SharedKey");
     if (allowTaskToken) fromFlags.push("TaskAuthenticationToken");
 
-    const key = "allowedAuthenticationModes";
+    const key = ALLOWED_AUTHENTICATION_MODES_KEY.name;
     const known: readonly AuthenticationMode[] = ["AAD", "SharedKey", "TaskAuthenticationToken"];
     const listed = reader.stringList(key, {
         example: '["AAD"]',
@@ -184,3 +185,118 @@ function readAuthenticationModes(reader: ConfigReader): AuthenticationMode[] {
     }
     return fromFlags;
 }
+
+export const LOCATION_KEY = defineKey({
+    name: "location",
+    type: "string",
+    default: "",
+    section: "batchAccount",
+    description: "Azure region of the resource group and Batch account (e.g. westeurope). Default (empty) is the value of azure-native:location.",
+    example: "westeurope",
+    reference: { meaning: "Region of the resource group and account. One of the two must be set. A region of another cloud is refused; a name not in the cloud's list is warned about, with the nearest real one.", default: "`azure-native:location`" },
+});
+
+export const RESOURCE_GROUP_NAME_KEY = defineKey({
+    name: "resourceGroupName",
+    type: "string",
+    default: "",
+    section: "batchAccount",
+    description: "Resource group that holds the Batch account. Default (empty) is rg-<project>-<stack>.",
+    example: "rg-batch-prod",
+    reference: { meaning: "Resource group for the account (and pools).", default: "`rg-<project>-<stack>`" },
+});
+
+export const USE_EXISTING_RESOURCE_GROUP_KEY = defineKey({
+    name: "useExistingResourceGroup",
+    type: "boolean",
+    default: false,
+    section: "batchAccount",
+    description: "Use resourceGroupName as an existing group (looked up, never created or deleted) instead of creating it.",
+    example: "true",
+    reference: { meaning: "Look the group up instead of creating it. The stack never deletes it." },
+});
+
+export const BATCH_ACCOUNT_NAME_KEY = defineKey({
+    name: "batchAccountName",
+    type: "string",
+    default: "",
+    section: "batchAccount",
+    description: "Batch account name, 3-24 lowercase letters and digits, unique per region. Default (empty) is batch<stack> plus a hash of subscription, project and stack.",
+    example: "batchprod01",
+    reference: { meaning: "3–24 lowercase letters and digits, unique in the region. Derived deterministically when unset.", default: "`batch<stack>` + hash" },
+});
+
+export const ALLOW_SHARED_KEY_ACCESS_KEY = defineKey({
+    name: "allowSharedKeyAccess",
+    type: "boolean",
+    default: false,
+    section: "batchAccount",
+    description: "Also allow shared-key authentication. Shared keys give full access and bypass every role assignment.",
+    example: "false",
+    reference: { meaning: "Also allow shared keys. **They bypass every role assignment.**" },
+});
+
+export const ALLOW_TASK_AUTHENTICATION_TOKEN_KEY = defineKey({
+    name: "allowTaskAuthenticationToken",
+    type: "boolean",
+    default: false,
+    section: "batchAccount",
+    description: "Refused when true. Task authentication tokens are retired by the Batch service; give tasks a managed identity instead.",
+    example: "false",
+    reference: { meaning: "Refused when true: the Batch service retires task authentication tokens. Give tasks a managed identity." },
+});
+
+export const ALLOWED_AUTHENTICATION_MODES_KEY = defineKey({
+    name: "allowedAuthenticationModes",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "batchAccount",
+    description: "Optional explicit list (AAD, SharedKey, TaskAuthenticationToken); must include AAD and agree with the two allow flags. Default: derived from the flags.",
+    example: "[\"AAD\"]",
+    reference: { meaning: "ARM's own list, for people copying templates. Must contain `AAD` and agree with the flags.", default: "from the two flags" },
+});
+
+export const POOL_ALLOCATION_MODE_KEY = defineKey({
+    name: "poolAllocationMode",
+    type: "string",
+    default: "BatchService",
+    section: "batchAccount",
+    description: "Pool allocation mode. Only BatchService is supported; UserSubscription is refused.",
+    example: "BatchService",
+    reference: { meaning: "`UserSubscription` is refused (not supported yet)." },
+});
+
+export const PUBLIC_NETWORK_ACCESS_KEY = defineKey({
+    name: "publicNetworkAccess",
+    type: "string",
+    default: "",
+    section: "batchAccount",
+    description: "Public network access to the account endpoint: Enabled or Disabled (private endpoints only). Default (empty): Disabled with privateEndpointSubnetId, else Enabled.",
+    example: "Disabled",
+    reference: { meaning: "`Enabled` or `Disabled` (then only private endpoints reach it; with pools, `privateEndpointSubnetId` is required).", default: "`Disabled` with `privateEndpointSubnetId`, else `Enabled`" },
+});
+
+export const ALLOWED_IP_RANGES_KEY = defineKey({
+    name: "allowedIpRanges",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "batchAccount",
+    description: "IPv4 addresses or CIDR ranges allowed to call the account endpoint; all others are denied. Empty allows every address.",
+    example: "[\"203.0.113.0/24\"]",
+    reference: { meaning: "IPv4 addresses or CIDR ranges, at most 200 (Batch's limit per endpoint). When set, every other address is denied." },
+});
+
+export const AUTO_STORAGE_ACCOUNT_ID_KEY = defineKey({
+    name: "autoStorageAccountId",
+    type: "string",
+    default: "",
+    section: "batchAccount",
+    description: "Resource ID of a storage account to link as auto-storage, reached with the account's managed identity (no keys). Default (empty) is none.",
+    example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/batchdata",
+    reference: { meaning: "Existing storage account to link, reached with the account's managed identity. Its subscription segment must be a GUID.", default: "none" },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const BATCH_ACCOUNT_KEYS = [LOCATION_KEY, RESOURCE_GROUP_NAME_KEY, USE_EXISTING_RESOURCE_GROUP_KEY, BATCH_ACCOUNT_NAME_KEY, ALLOW_SHARED_KEY_ACCESS_KEY, ALLOW_TASK_AUTHENTICATION_TOKEN_KEY, ALLOWED_AUTHENTICATION_MODES_KEY, POOL_ALLOCATION_MODE_KEY, PUBLIC_NETWORK_ACCESS_KEY, ALLOWED_IP_RANGES_KEY, AUTO_STORAGE_ACCOUNT_ID_KEY];

@@ -8,6 +8,7 @@ import {
 import { shown } from "../../config/messages";
 import { ConfigReader } from "../../config/reader";
 import { TextRule } from "../argRules";
+import { defineKey } from "../../config/keys";
 
 export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
 
@@ -139,9 +140,9 @@ function parseUri(value: string): URL | undefined {
 }
 
 export function readClientAppSettings(reader: ConfigReader, defaultName: string): ClientAppSettings {
-    const displayName = reader.string("appDisplayName", defaultName, DISPLAY_NAME_RULE);
-    const signInAudience = reader.oneOf<SignInAudience>("signInAudience", ["AzureADMyOrg", "AzureADMultipleOrgs"], "AzureADMyOrg");
-    const owners = reader.guidList("appOwners", APP_OWNERS);
+    const displayName = reader.string(APP_DISPLAY_NAME_KEY.name, defaultName, DISPLAY_NAME_RULE);
+    const signInAudience = reader.oneOf<SignInAudience>(SIGN_IN_AUDIENCE_KEY.name, ["AzureADMyOrg", "AzureADMultipleOrgs"], SIGN_IN_AUDIENCE_KEY.default);
+    const owners = reader.guidList(APP_OWNERS_KEY.name, APP_OWNERS);
     if (owners.length === 0) {
         reader.report(
             "appOwners",
@@ -151,28 +152,28 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
             '["00000000-1111-2222-3333-444444444444"]',
         );
     }
-    const web = reader.stringList("webRedirectUris", { example: WEB_REDIRECT_URIS_EXAMPLE, item: webRedirectUriProblem });
-    const spa = reader.stringList("spaRedirectUris", { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
-    const publicClient = reader.stringList("publicClientRedirectUris", {
+    const web = reader.stringList(WEB_REDIRECT_URIS_KEY.name, { example: WEB_REDIRECT_URIS_EXAMPLE, item: webRedirectUriProblem });
+    const spa = reader.stringList(SPA_REDIRECT_URIS_KEY.name, { example: '["https://batch-portal.contoso.com/"]', item: webRedirectUriProblem });
+    const publicClient = reader.stringList(PUBLIC_CLIENT_REDIRECT_URIS_KEY.name, {
         example: PUBLIC_CLIENT_REDIRECT_URIS_EXAMPLE,
         item: publicClientRedirectUriProblem,
     });
     const redirectUriCount = web.length + spa.length + publicClient.length;
     if (redirectUriCount > REDIRECT_URIS_PER_APP.max) {
-        reader.report("webRedirectUris", `with spaRedirectUris and publicClientRedirectUris lists ${redirectUriCount} redirect URIs; ${REDIRECT_URIS_PER_APP.why}`, "[]");
+        reader.report(WEB_REDIRECT_URIS_KEY.name, `with spaRedirectUris and publicClientRedirectUris lists ${redirectUriCount} redirect URIs; ${REDIRECT_URIS_PER_APP.why}`, "[]");
     }
-    const allowPublicClientFlows = reader.boolean("allowPublicClientFlows", false);
-    const grantAdminConsent = reader.boolean("grantAdminConsent", false);
+    const allowPublicClientFlows = reader.boolean(ALLOW_PUBLIC_CLIENT_FLOWS_KEY.name, ALLOW_PUBLIC_CLIENT_FLOWS_KEY.default);
+    const grantAdminConsent = reader.boolean(GRANT_ADMIN_CONSENT_KEY.name, GRANT_ADMIN_CONSENT_KEY.default);
 
     const lifetimeDays = readSecretLifetime(reader);
-    const overlapDays = reader.integer("clientSecretOverlapDays", 30, {
+    const overlapDays = reader.integer(CLIENT_SECRET_OVERLAP_DAYS_KEY.name, CLIENT_SECRET_OVERLAP_DAYS_KEY.default, {
         min: MIN_OVERLAP_DAYS,
         max: MAX_SECRET_LIFETIME_DAYS - 1,
         why: OVERLAP_RULE,
     });
     const { overlap } = clientSecretProblems(lifetimeDays, overlapDays);
     if (overlap !== undefined && overlapDays >= lifetimeDays) {
-        reader.report("clientSecretOverlapDays", overlap, String(Math.max(1, Math.floor(lifetimeDays / 6))));
+        reader.report(CLIENT_SECRET_OVERLAP_DAYS_KEY.name, overlap, String(Math.max(1, Math.floor(lifetimeDays / 6))));
     }
 
     return {
@@ -187,7 +188,7 @@ export function readClientAppSettings(reader: ConfigReader, defaultName: string)
 }
 
 function readSecretLifetime(reader: ConfigReader): number {
-    const key = "clientSecretLifetimeDays";
+    const key = CLIENT_SECRET_LIFETIME_DAYS_KEY.name;
     const raw = reader.optionalString(key, { example: "180" });
     if (raw !== undefined && /^(never|infinite|unlimited|0|-\d+)$/i.test(raw)) {
         reader.report(
@@ -198,5 +199,112 @@ function readSecretLifetime(reader: ConfigReader): number {
         );
         return 180;
     }
-    return reader.integer(key, 180, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: LIFETIME_RULE });
+    return reader.integer(key, CLIENT_SECRET_LIFETIME_DAYS_KEY.default, { min: 1, max: MAX_SECRET_LIFETIME_DAYS, why: LIFETIME_RULE });
 }
+
+export const APP_DISPLAY_NAME_KEY = defineKey({
+    name: "appDisplayName",
+    type: "string",
+    default: "",
+    section: "general",
+    description: "Display name of the Batch client app registration. Default (empty) is <project>-<stack>.",
+    example: "batch-client-prod",
+    reference: { meaning: "Display name of the app registration (1–120 characters; text, not a list).", default: "`<project>-<stack>`" },
+});
+
+export const SIGN_IN_AUDIENCE_KEY = defineKey({
+    name: "signInAudience",
+    type: "string",
+    default: "AzureADMyOrg",
+    section: "general",
+    description: "Who can sign in to the app: AzureADMyOrg (single tenant) or AzureADMultipleOrgs.",
+    example: "AzureADMultipleOrgs",
+    reference: { meaning: "`AzureADMyOrg` (single tenant) or `AzureADMultipleOrgs`." },
+});
+
+export const APP_OWNERS_KEY = defineKey({
+    name: "appOwners",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "general",
+    description: "Object IDs of the app registration's owners: users or service principals (Graph accepts no groups). Required; list the people who deploy the stack.",
+    example: "[\"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\"]",
+    reference: { meaning: "Owners of the app registration: users or service principals (Graph accepts no groups), compared without case, at most 99 (Entra ID allows 100 owners per app). The same whoever deploys; with `pipelineIdentity` the deploy identity is added, and changing the list needs the bootstrap administrator.", type: "list of GUIDs", default: "required" },
+});
+
+export const WEB_REDIRECT_URIS_KEY = defineKey({
+    name: "webRedirectUris",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "general",
+    description: "Redirect URIs of the web platform (authorization code flow, as in the docs' .NET example). https, or http://localhost.",
+    example: "[\"https://app.contoso.com/signin-oidc\"]",
+    reference: { meaning: "Web platform (authorization code flow). https, or http on localhost; a path or trailing slash; no wildcards, fragments or `! $ ' ( ) , ;`; at most 256 characters each and 256 URIs across the three platforms.", type: "list of URIs" },
+});
+
+export const SPA_REDIRECT_URIS_KEY = defineKey({
+    name: "spaRedirectUris",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "general",
+    description: "Redirect URIs of the single-page application platform. https, or http://localhost.",
+    example: "[\"https://spa.contoso.com/\"]",
+    reference: { meaning: "Single-page application platform. Same rules.", type: "list of URIs" },
+});
+
+export const PUBLIC_CLIENT_REDIRECT_URIS_KEY = defineKey({
+    name: "publicClientRedirectUris",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "general",
+    description: "Redirect URIs of the mobile and desktop platform (e.g. http://localhost, msal<client-id>://auth).",
+    example: "[\"http://localhost\"]",
+    reference: { meaning: "Mobile and desktop platform: https, a custom scheme such as `msal<client-id>://auth`, or `http://localhost`; never `javascript:`, `file:`, `data:` and the like. Same limits.", type: "list of URIs" },
+});
+
+export const ALLOW_PUBLIC_CLIENT_FLOWS_KEY = defineKey({
+    name: "allowPublicClientFlows",
+    type: "boolean",
+    default: false,
+    section: "general",
+    description: "Allow public-client flows such as device code sign-in (npm run verify -- --interactive needs it).",
+    example: "true",
+    reference: { meaning: "Allow device-code and other public-client flows." },
+});
+
+export const GRANT_ADMIN_CONSENT_KEY = defineKey({
+    name: "grantAdminConsent",
+    type: "boolean",
+    default: false,
+    section: "general",
+    description: "Grant tenant-wide admin consent for user_impersonation on Azure Batch from the program (the deploying identity needs a role that may consent).",
+    example: "true",
+    reference: { meaning: "Grant tenant-wide consent for `user_impersonation` from the program." },
+});
+
+export const CLIENT_SECRET_LIFETIME_DAYS_KEY = defineKey({
+    name: "clientSecretLifetimeDays",
+    type: "integer",
+    default: 180,
+    section: "general",
+    description: "Days each client secret is valid, 1 to 730. Secrets always expire.",
+    example: "90",
+    reference: { meaning: "Days each secret is valid, 1–730. `never` is refused." },
+});
+
+export const CLIENT_SECRET_OVERLAP_DAYS_KEY = defineKey({
+    name: "clientSecretOverlapDays",
+    type: "integer",
+    default: 30,
+    section: "general",
+    description: "Days the outgoing secret stays valid after a rotation issues its successor; at least 3 (the deploy workflow runs daily) and less than the lifetime.",
+    example: "14",
+    reference: { meaning: "Days the outgoing secret stays valid after rotation. At least 3 (the deploy workflow runs daily), less than the lifetime." },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const CLIENT_APP_KEYS = [APP_DISPLAY_NAME_KEY, SIGN_IN_AUDIENCE_KEY, APP_OWNERS_KEY, WEB_REDIRECT_URIS_KEY, SPA_REDIRECT_URIS_KEY, PUBLIC_CLIENT_REDIRECT_URIS_KEY, ALLOW_PUBLIC_CLIENT_FLOWS_KEY, GRANT_ADMIN_CONSENT_KEY, CLIENT_SECRET_LIFETIME_DAYS_KEY, CLIENT_SECRET_OVERLAP_DAYS_KEY];

@@ -2,6 +2,7 @@ import { ClientAppSettings } from "../clientApp/config";
 import { ACTION_GROUP_EMAILS, FEDERATED_CREDENTIALS_PER_APP } from "../../azure/limits";
 import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID, isGuid } from "../../config/reader";
+import { defineKey } from "../../config/keys";
 
 /**
  * How Batch clients prove they are the app, and where they get what they need: a secret (today's behaviour), a
@@ -52,10 +53,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SHORTEST_MONTH_DAYS = 27;
 
 export function readClientCredentialSettings(reader: ConfigReader, clientApp: ClientAppSettings): ClientCredentialSettings {
-    const mode = reader.oneOf<ClientCredentialMode>("clientCredential", ["secret", "certificate", "none"], "secret");
-    const secretInKeyVault = reader.boolean("clientSecretKeyVault", false);
+    const mode = reader.oneOf<ClientCredentialMode>(CLIENT_CREDENTIAL_KEY.name, ["secret", "certificate", "none"], CLIENT_CREDENTIAL_KEY.default);
+    const secretInKeyVault = reader.boolean(CLIENT_SECRET_KEY_VAULT_KEY.name, CLIENT_SECRET_KEY_VAULT_KEY.default);
     if (secretInKeyVault && mode !== "secret") {
-        reader.report("clientSecretKeyVault", `is true, but clientCredential is "${mode}": there is no client secret to deliver`, "false");
+        reader.report(CLIENT_SECRET_KEY_VAULT_KEY.name, `is true, but clientCredential is "${mode}": there is no client secret to deliver`, "false");
     }
     const readers = readReaders(reader);
     if (readers.length > 0 && !secretInKeyVault && mode !== "certificate") {
@@ -66,14 +67,14 @@ export function readClientCredentialSettings(reader: ConfigReader, clientApp: Cl
         );
     }
     const workloadIdentities = readWorkloadIdentities(reader);
-    const expiryAlertEmails = reader.stringList("expiryAlertEmails", {
+    const expiryAlertEmails = reader.stringList(EXPIRY_ALERT_EMAILS_KEY.name, {
         example: EMAILS_EXAMPLE,
         item: (value) => (EMAIL.test(value) ? undefined : `${shown(value)} is not an email address`),
         normalize: (value) => value.toLowerCase(),
         limit: ACTION_GROUP_EMAILS,
     });
     if (expiryAlertEmails.length > 0 && mode === "none") {
-        reader.report("expiryAlertEmails", 'lists addresses, but clientCredential is "none": nothing expires', "[]");
+        reader.report(EXPIRY_ALERT_EMAILS_KEY.name, 'lists addresses, but clientCredential is "none": nothing expires', "[]");
     }
     // Each version is valid about as long as a secret, and the next one is issued when a secret would rotate.
     const validityMonths = Math.max(1, Math.round(clientApp.clientSecret.lifetimeDays / 30));
@@ -116,7 +117,7 @@ function objectList(reader: ConfigReader, key: string, example: string, fields: 
 }
 
 function readReaders(reader: ConfigReader): ClientCredentialReader[] {
-    const key = "clientCredentialReaders";
+    const key = CLIENT_CREDENTIAL_READERS_KEY.name;
     const types = ["User", "Group", "ServicePrincipal"] as const;
     const readers = objectList(reader, key, READERS_EXAMPLE, ["principalId", "principalType"]).flatMap((entry, index) => {
         const { principalId, principalType } = entry;
@@ -183,7 +184,7 @@ export function subjectProblem(issuer: string, subject: string): string | undefi
 }
 
 function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
-    const key = "workloadIdentities";
+    const key = WORKLOAD_IDENTITIES_KEY.name;
     const entries = objectList(reader, key, WORKLOAD_EXAMPLE, ["name", "issuer", "subject", "audiences"]);
     if (entries.length > FEDERATED_CREDENTIALS_PER_APP.max) {
         reader.report(key, `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`, WORKLOAD_EXAMPLE);
@@ -225,3 +226,59 @@ function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
     }
     return identities;
 }
+
+export const CLIENT_CREDENTIAL_KEY = defineKey({
+    name: "clientCredential",
+    type: "string",
+    default: "secret",
+    section: "general",
+    description: "How clients sign in as the app: secret (a rotating client secret), certificate (a Key Vault certificate registered as a key credential) or none (federated credentials and managed identities only).",
+    example: "certificate",
+    reference: { meaning: "`secret`, `certificate` (Key Vault certificate as the app's key credential, no secret) or `none` (federated credentials and managed identities only). See [Which credential?](#which-credential) and [details](docs/client-credentials.md)." },
+});
+
+export const CLIENT_SECRET_KEY_VAULT_KEY = defineKey({
+    name: "clientSecretKeyVault",
+    type: "boolean",
+    default: false,
+    section: "general",
+    description: "With clientCredential secret, also write each rotated secret to Key Vault as a version of one secret with its expiry; output clientSecretKeyVaultUrl.",
+    example: "true",
+    reference: { meaning: "With `secret`: each rotated secret also becomes a version of one Key Vault secret with its expiry; output `clientSecretKeyVaultUrl`." },
+});
+
+export const CLIENT_CREDENTIAL_READERS_KEY = defineKey({
+    name: "clientCredentialReaders",
+    type: "array",
+    items: "object",
+    default: [],
+    section: "general",
+    description: "{principalId, principalType: User\\|Group\\|ServicePrincipal} granted Key Vault Secrets User on the delivered secret (or certificate) only.",
+    example: '[{"principalId": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "principalType": "Group"}]',
+    reference: { meaning: "`{principalId, principalType: User\\|Group\\|ServicePrincipal}` granted Key Vault Secrets User on the delivered secret (or certificate) only.", type: "list of objects" },
+});
+
+export const WORKLOAD_IDENTITIES_KEY = defineKey({
+    name: "workloadIdentities",
+    type: "array",
+    items: "object",
+    default: [],
+    section: "general",
+    description: "{name, issuer, subject, audiences?} federated identity credentials on the app (AKS, GitHub Actions, any https OIDC issuer); at most 20; audience defaults to api://AzureADTokenExchange.",
+    example: '[{"name": "github-main", "issuer": "https://token.actions.githubusercontent.com", "subject": "repo:contoso/batch:ref:refs/heads/main"}]',
+    reference: { meaning: "`{name, issuer, subject, audiences?}` federated identity credentials on the app (AKS, GitHub Actions, any https OIDC issuer); at most 20; audience defaults to `api://AzureADTokenExchange`.", type: "list of objects" },
+});
+
+export const EXPIRY_ALERT_EMAILS_KEY = defineKey({
+    name: "expiryAlertEmails",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "general",
+    description: "Addresses an action group mails when a client secret or certificate in Key Vault nears expiry or expires (Event Grid on the vault).",
+    example: "[\"batch-team@contoso.com\"]",
+    reference: { meaning: "Addresses mailed (Event Grid on the vault, action group) when the secret or certificate in Key Vault nears expiry or expires.", type: "list of strings" },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const CLIENT_CREDENTIAL_KEYS = [CLIENT_CREDENTIAL_KEY, CLIENT_SECRET_KEY_VAULT_KEY, CLIENT_CREDENTIAL_READERS_KEY, WORKLOAD_IDENTITIES_KEY, EXPIRY_ALERT_EMAILS_KEY];

@@ -1,6 +1,7 @@
 import { PIPELINE_OWNERS } from "../../azure/limits";
 import { shown } from "../../config/messages";
 import { ConfigReader } from "../../config/reader";
+import { defineKey } from "../../config/keys";
 
 /**
  * The identities a GitHub Actions pipeline signs in with (see docs/run-from-ci.md). Off by default: a stack that is
@@ -85,17 +86,17 @@ export function environmentCredentialName(environment: string): string {
 }
 
 export function readPipelineSettings(reader: ConfigReader, stackName: string): PipelineSettings {
-    const enabled = reader.boolean("pipelineIdentity", false);
-    const repository = reader.optionalString("pipelineRepository", { example: "contoso/batch-entra" });
-    const environments = reader.stringList("pipelineEnvironments", { example: `["${stackName}"]`, item: environmentProblem });
-    const owners = reader.guidList("pipelineOwners", PIPELINE_OWNERS);
+    const enabled = reader.boolean(PIPELINE_IDENTITY_KEY.name, PIPELINE_IDENTITY_KEY.default);
+    const repository = reader.optionalString(PIPELINE_REPOSITORY_KEY.name, { example: "contoso/batch-entra" });
+    const environments = reader.stringList(PIPELINE_ENVIRONMENTS_KEY.name, { example: `["${stackName}"]`, item: environmentProblem });
+    const owners = reader.guidList(PIPELINE_OWNERS_KEY.name, PIPELINE_OWNERS);
     // Pulumi stack names (letters, digits, '-', '_', '.', at most 100) are always valid environment names.
     const deployEnvironments = environments.length > 0 ? environments : [stackName];
 
     if (repository !== undefined) {
         const problem = repositoryProblem(repository);
         if (problem !== undefined) {
-            reader.report("pipelineRepository", problem, "contoso/batch-entra");
+            reader.report(PIPELINE_REPOSITORY_KEY.name, problem, "contoso/batch-entra");
         }
     }
     if (!enabled) {
@@ -103,7 +104,7 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
     }
 
     if (repository === undefined) {
-        reader.report("pipelineRepository", "is required when pipelineIdentity is true: it names who may sign in", "contoso/batch-entra");
+        reader.report(PIPELINE_REPOSITORY_KEY.name, "is required when pipelineIdentity is true: it names who may sign in", "contoso/batch-entra");
     }
     if (deployEnvironments.length > MAX_FEDERATED_CREDENTIALS_PER_APP) {
         reader.report(
@@ -129,3 +130,48 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
         owners,
     };
 }
+
+export const PIPELINE_IDENTITY_KEY = defineKey({
+    name: "pipelineIdentity",
+    type: "boolean",
+    default: false,
+    section: "pipeline",
+    description: "Declare the GitHub Actions pipeline identities (preview and deploy app registrations with federated credentials and least-privilege roles). See docs/run-from-ci.md.",
+    example: "true",
+    reference: { meaning: "Declare the preview and deploy identities for GitHub Actions." },
+});
+
+export const PIPELINE_REPOSITORY_KEY = defineKey({
+    name: "pipelineRepository",
+    type: "string",
+    default: "",
+    section: "pipeline",
+    description: "The GitHub repository whose workflows may sign in, as owner/name (required when pipelineIdentity is true).",
+    example: "contoso/batch-entra",
+    reference: { meaning: "`owner/name` of the repository whose workflows may sign in. Required when on.", default: "none" },
+});
+
+export const PIPELINE_ENVIRONMENTS_KEY = defineKey({
+    name: "pipelineEnvironments",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "pipeline",
+    description: "GitHub environments whose jobs may deploy; one federated credential each. Default (empty) is the stack name.",
+    example: "[\"production\"]",
+    reference: { meaning: "GitHub environments whose jobs may deploy, at most 20.", default: "`[<stack>]`" },
+});
+
+export const PIPELINE_OWNERS_KEY = defineKey({
+    name: "pipelineOwners",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "pipeline",
+    description: "Object IDs of the owners of the two pipeline app registrations; default none (Entra administrators manage them).",
+    example: "[\"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9\"]",
+    reference: { meaning: "Owners of the two pipeline app registrations, at most 100.", type: "list of GUIDs" },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const PIPELINE_KEYS = [PIPELINE_IDENTITY_KEY, PIPELINE_REPOSITORY_KEY, PIPELINE_ENVIRONMENTS_KEY, PIPELINE_OWNERS_KEY];

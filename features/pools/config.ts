@@ -6,6 +6,7 @@ import { ownEntry } from "../../config/lookup";
 import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID } from "../../config/reader";
 import { TextRule } from "../argRules";
+import { defineKey } from "../../config/keys";
 
 /**
  * Settings of the certificate-rotating pools (seed 004): one user-assigned identity and one Key Vault shared by every
@@ -150,7 +151,6 @@ export const KEY_VAULT_DNS_SUFFIX: Readonly<Record<CloudName, string>> = {
     china: "vault.azure.cn",
 };
 
-const POOLS_KEY = "pools";
 const POOL_EXAMPLE = '[{"name": "pool-01", "vmSize": "Standard_D2s_v5"}]';
 const POOL_FIELDS = [
     "name",
@@ -370,29 +370,29 @@ export function readPoolSettings(
     cloud: CloudName,
     defaultPublicIPs: PoolPublicIPs = "batchManaged",
 ): PoolSettings {
-    const permissionModel = reader.oneOf<VaultPermissionModel>("poolKeyVaultPermissionModel", ["rbac", "accessPolicy"], "rbac");
-    const keyVaultName = reader.optionalString("poolKeyVaultName", { example: "kv-batch-pools-01" });
+    const permissionModel = reader.oneOf<VaultPermissionModel>(POOL_KEY_VAULT_PERMISSION_MODEL_KEY.name, ["rbac", "accessPolicy"], POOL_KEY_VAULT_PERMISSION_MODEL_KEY.default);
+    const keyVaultName = reader.optionalString(POOL_KEY_VAULT_NAME_KEY.name, { example: "kv-batch-pools-01" });
     const vaultNameProblem = keyVaultName === undefined ? undefined : keyVaultNameProblem(keyVaultName);
     if (vaultNameProblem !== undefined) {
-        reader.report("poolKeyVaultName", vaultNameProblem, "kv-batch-pools-01");
+        reader.report(POOL_KEY_VAULT_NAME_KEY.name, vaultNameProblem, "kv-batch-pools-01");
     }
-    const identityResourceGroup = reader.optionalString("poolIdentityResourceGroup", {
+    const identityResourceGroup = reader.optionalString(POOL_IDENTITY_RESOURCE_GROUP_KEY.name, {
         example: "rg-batch-identities",
         pattern: RESOURCE_GROUP_NAME,
         rule: "a resource group name is 1 to 90 letters, digits, and - _ . ( ), not ending in a period",
     });
-    const managerId = reader.optionalGuid("poolCertificateManager");
-    const managerType = reader.oneOf<CertificateManagerType>("poolCertificateManagerType", ["Group", "User", "ServicePrincipal"], "Group");
+    const managerId = reader.optionalGuid(POOL_CERTIFICATE_MANAGER_KEY.name);
+    const managerType = reader.oneOf<CertificateManagerType>(POOL_CERTIFICATE_MANAGER_TYPE_KEY.name, ["Group", "User", "ServicePrincipal"], POOL_CERTIFICATE_MANAGER_TYPE_KEY.default);
     const identityName = `${stack.projectName}-${stack.stackName}-pools`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
 
-    const raw = reader.json(POOLS_KEY, POOL_EXAMPLE);
+    const raw = reader.json(POOLS_KEY.name, POOL_EXAMPLE);
     let pools: PoolDefinition[] = [];
     if (raw !== undefined) {
         if (!Array.isArray(raw)) {
-            reader.report(POOLS_KEY, "must be a list of pool entries", POOL_EXAMPLE);
+            reader.report(POOLS_KEY.name, "must be a list of pool entries", POOL_EXAMPLE);
         } else {
             pools = raw.flatMap((entry, index) => {
-                const pool = readPool(reader, entry, `${POOLS_KEY}[${index}]`, cloud, defaultPublicIPs);
+                const pool = readPool(reader, entry, `${POOLS_KEY.name}[${index}]`, cloud, defaultPublicIPs);
                 return pool === undefined ? [] : [pool];
             });
             checkUnique(reader, pools, keyVaultName);
@@ -660,11 +660,11 @@ function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], key
     const certificates = new Map<string, { pool: string; secretUrl?: string }>();
     pools.forEach((pool, index) => {
         if (poolNames.has(pool.name.toLowerCase())) {
-            reader.report(`${POOLS_KEY}[${index}].name`, `"${pool.name}" is used by another pool (pool IDs are case-insensitive)`, `${pool.name}-2`);
+            reader.report(`${POOLS_KEY.name}[${index}].name`, `"${pool.name}" is used by another pool (pool IDs are case-insensitive)`, `${pool.name}-2`);
         }
         poolNames.add(pool.name.toLowerCase());
         pool.certificates.forEach((certificate, certIndex) => {
-            const path = `${POOLS_KEY}[${index}].certificates[${certIndex}]`;
+            const path = `${POOLS_KEY.name}[${index}].certificates[${certIndex}]`;
             const secretUrl = certificate.kind === "existing" ? certificate.secretUrl : undefined;
             const earlier = certificates.get(certificate.name.toLowerCase());
             // Two pools may observe the same existing certificate; anything else sharing a name would be one secret.
@@ -688,3 +688,67 @@ function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], key
         });
     });
 }
+
+export const POOLS_KEY = defineKey({
+    name: "pools",
+    type: "array",
+    items: "object",
+    default: [],
+    section: "pools",
+    description: "One entry per pool. The minimal entry is {name, vmSize}; images, scale, certificates and polling are described in the details. A vmSize not shaped like an Azure size (Standard_D2sv5) is warned about; certificate dnsNames must be host names. [] declares no pool, identity or vault.",
+    example: POOL_EXAMPLE,
+    reference: { meaning: "One entry per pool. The minimal entry is `{name, vmSize}`; images, scale, certificates and polling are described in the details. A `vmSize` not shaped like an Azure size (`Standard_D2sv5`) is warned about; certificate `dnsNames` must be host names. `[]` declares no pool, identity or vault.", type: "list of objects" },
+});
+
+export const POOL_KEY_VAULT_NAME_KEY = defineKey({
+    name: "poolKeyVaultName",
+    type: "string",
+    default: "",
+    section: "pools",
+    description: "Name of the Key Vault holding the pools' certificates (3-24 characters, globally unique). Default (empty) is kv-<stack>-<hash of project/stack>.",
+    example: "kv-batch-prod",
+    reference: { meaning: "Key Vault name, 3–24 characters. Vault names are global and stay taken 90 days after deletion; the default hashes subscription, project, stack and the stack's creation, so a re-created stack gets a new one.", default: "`kv-<stack>-<hash>`" },
+});
+
+export const POOL_KEY_VAULT_PERMISSION_MODEL_KEY = defineKey({
+    name: "poolKeyVaultPermissionModel",
+    type: "string",
+    default: "rbac",
+    section: "pools",
+    description: "How the pools' vault authorizes data access: rbac (Azure RBAC) or accessPolicy (vault access policies, as the original article).",
+    example: "accessPolicy",
+    reference: { meaning: "`rbac` or `accessPolicy` (as in seed 004)." },
+});
+
+export const POOL_IDENTITY_RESOURCE_GROUP_KEY = defineKey({
+    name: "poolIdentityResourceGroup",
+    type: "string",
+    default: "",
+    section: "pools",
+    description: "Resource group of the pools' user-assigned identity. Default (empty) is the Batch account's resource group.",
+    example: "rg-identities",
+    reference: { meaning: "Where the user-assigned identity lives.", default: "the account's group" },
+});
+
+export const POOL_CERTIFICATE_MANAGER_KEY = defineKey({
+    name: "poolCertificateManager",
+    type: "string",
+    default: "",
+    section: "pools",
+    description: "Object ID of who manages the pools' certificates (Key Vault Certificates Officer), usually a group of everyone who runs pulumi up. Required when a pool creates certificates.",
+    example: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+    reference: { meaning: "Who manages the certificates (Key Vault Certificates Officer): usually a group of everyone who runs `pulumi up`. Required when a pool creates certificates.", type: "GUID", default: "none" },
+});
+
+export const POOL_CERTIFICATE_MANAGER_TYPE_KEY = defineKey({
+    name: "poolCertificateManagerType",
+    type: "string",
+    default: "Group",
+    section: "pools",
+    description: "The kind of principal poolCertificateManager is: Group (default), User or ServicePrincipal.",
+    example: "User",
+    reference: { meaning: "`Group`, `User` or `ServicePrincipal`: the kind of principal `poolCertificateManager` is." },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const POOL_KEYS = [POOLS_KEY, POOL_KEY_VAULT_NAME_KEY, POOL_KEY_VAULT_PERMISSION_MODEL_KEY, POOL_IDENTITY_RESOURCE_GROUP_KEY, POOL_CERTIFICATE_MANAGER_KEY, POOL_CERTIFICATE_MANAGER_TYPE_KEY];

@@ -4,6 +4,7 @@ import { shown } from "../../config/messages";
 import { CloudName } from "../../azure/clouds";
 import { ConfigReader } from "../../config/reader";
 import type { Settings } from "../../config/settings";
+import { defineKey } from "../../config/keys";
 
 /** The private-link sub-resources (group IDs) the program connects: the Batch account's two endpoints and the vault. */
 export type PrivateEndpointGroup = "batchAccount" | "nodeManagement" | "vault";
@@ -91,18 +92,18 @@ export function resourceGroupOf(armId: string): string | undefined {
 }
 
 export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: CloudName): PrivateNetworkingSettings {
-    const rawSubnet = reader.optionalString("privateEndpointSubnetId", { example: SUBNET_ID_EXAMPLE });
+    const rawSubnet = reader.optionalString(PRIVATE_ENDPOINT_SUBNET_ID_KEY.name, { example: SUBNET_ID_EXAMPLE });
     let endpointSubnet: SubnetReference | undefined;
     if (rawSubnet !== undefined) {
         const parsed = parseSubnetId(rawSubnet);
         if (typeof parsed === "string") {
-            reader.report("privateEndpointSubnetId", parsed, SUBNET_ID_EXAMPLE);
+            reader.report(PRIVATE_ENDPOINT_SUBNET_ID_KEY.name, parsed, SUBNET_ID_EXAMPLE);
         } else {
             endpointSubnet = parsed;
         }
     }
     const dnsZones = readDnsZones(reader, cloud, rawSubnet !== undefined);
-    const nodeManagementIpRanges = reader.stringList("allowedNodeManagementIpRanges", {
+    const nodeManagementIpRanges = reader.stringList(ALLOWED_NODE_MANAGEMENT_IP_RANGES_KEY.name, {
         example: '["203.0.113.0/24"]',
         item: (value) => (IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`),
         limit: BATCH_IP_RULES_PER_ENDPOINT,
@@ -111,7 +112,7 @@ export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: Cloud
 }
 
 function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boolean): PrivateDnsZoneChoice {
-    const key = "privateDnsZones";
+    const key = PRIVATE_DNS_ZONES_KEY.name;
     const names = PRIVATE_DNS_ZONE_NAMES[cloud];
     const zoneId = (group: PrivateEndpointGroup) =>
         `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${names[group]}`;
@@ -281,3 +282,37 @@ export function checkPrivateNetworking(
         );
     }
 }
+
+export const PRIVATE_ENDPOINT_SUBNET_ID_KEY = defineKey({
+    name: "privateEndpointSubnetId",
+    type: "string",
+    default: "",
+    section: "privateNetworking",
+    description: "Resource ID of a subnet for private endpoints to the Batch account (batchAccount, nodeManagement) and the pools' vault. Default (empty) is none.",
+    example: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints",
+    reference: { meaning: "Private endpoints for the account's `batchAccount` and `nodeManagement` sub-resources and the pools' vault, each with a DNS zone group.", type: "subnet ID", default: "none" },
+});
+
+export const PRIVATE_DNS_ZONES_KEY = defineKey({
+    name: "privateDnsZones",
+    type: "object",
+    default: "create",
+    section: "privateNetworking",
+    description: "Create the cloud's zones and link them to the endpoint and pool networks, or {batchAccount, nodeManagement, vault} existing zone IDs.",
+    example: "create",
+    reference: { meaning: "Create the cloud's zones and link them to the endpoint and pool networks, or `{batchAccount, nodeManagement, vault}` existing zone IDs.", type: "`create` or map" },
+});
+
+export const ALLOWED_NODE_MANAGEMENT_IP_RANGES_KEY = defineKey({
+    name: "allowedNodeManagementIpRanges",
+    type: "array",
+    items: "string",
+    default: [],
+    section: "privateNetworking",
+    description: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint (where pool nodes talk to Batch); all others are denied. Empty allows every address.",
+    example: "[\"203.0.113.0/24\"]",
+    reference: { meaning: "IPv4 addresses or CIDR ranges allowed to reach the node-management endpoint; when set, every other address is denied." },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const PRIVATE_NETWORKING_KEYS = [PRIVATE_ENDPOINT_SUBNET_ID_KEY, PRIVATE_DNS_ZONES_KEY, ALLOWED_NODE_MANAGEMENT_IP_RANGES_KEY];

@@ -9,6 +9,7 @@ import {
     builtInRoleTokenForGuid,
     privilegedBuiltInRole,
 } from "../../azure/roles";
+import { defineKey } from "../../config/keys";
 
 export type PrincipalType = "User" | "Group" | "ServicePrincipal";
 export type JobSubmitterRoleScope = "resourceGroup" | "subscription";
@@ -77,7 +78,7 @@ function isBatchAccountInGroup(scope: string, resourceGroupName: string): boolea
  * group), where the app's role is set by `appRole` alone.
  */
 export function readRbacSettings(reader: ConfigReader, resourceGroupName: string): RbacSettings {
-    const appRoleValue = reader.optionalString("appRole", { example: JOB_SUBMITTER }) ?? JOB_SUBMITTER;
+    const appRoleValue = reader.optionalString(APP_ROLE_KEY.name, { example: JOB_SUBMITTER }) ?? JOB_SUBMITTER;
     const appRole = matchRoleToken(appRoleValue, BATCH_ROLE_TOKENS);
     if (appRole === undefined) {
         reportUnknownRole(reader, "appRole", appRoleValue, BATCH_ROLE_TOKENS);
@@ -163,7 +164,7 @@ function readDescription(reader: ConfigReader, key: string, value: unknown, exam
  * two was meant cannot be guessed and Azure would otherwise hold both.
  */
 function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
-    const key = "roleAssignments";
+    const key = ROLE_ASSIGNMENTS_KEY.name;
     const assignments: PrincipalRoleAssignment[] = [];
     const firstIndex = new Map<string, number>();
     objectEntries(reader, key, ROLE_ASSIGNMENTS_EXAMPLE).forEach((entry, index) => {
@@ -215,10 +216,10 @@ function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
 }
 
 function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterRole"] {
-    const existingKey = "existingJobSubmitterRoleDefinitionId";
+    const existingKey = EXISTING_JOB_SUBMITTER_ROLE_DEFINITION_ID_KEY.name;
     const existing = reader.optionalString(existingKey, { example: EXAMPLE_GUID });
-    const scope = reader.oneOf<JobSubmitterRoleScope>("jobSubmitterRoleScope", ["resourceGroup", "subscription"], "resourceGroup");
-    const allowAutopool = reader.boolean("jobSubmitterAllowsAutopool", false);
+    const scope = reader.oneOf<JobSubmitterRoleScope>(JOB_SUBMITTER_ROLE_SCOPE_KEY.name, ["resourceGroup", "subscription"], JOB_SUBMITTER_ROLE_SCOPE_KEY.default);
+    const allowAutopool = reader.boolean(JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY.name, JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY.default);
     if (existing === undefined) {
         return { create: true, assignableScope: scope, allowAutopool };
     }
@@ -251,7 +252,7 @@ function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterR
 }
 
 function readExtraScopes(reader: ConfigReader, resourceGroupName: string): ExtraScopeAssignment[] {
-    const key = "appExtraScopes";
+    const key = APP_EXTRA_SCOPES_KEY.name;
     const result: ExtraScopeAssignment[] = [];
     objectEntries(reader, key, EXTRA_SCOPES_EXAMPLE).forEach((entry, index) => {
         const entryKey = `${key}[${index}]`;
@@ -301,3 +302,68 @@ function readExtraScopes(reader: ConfigReader, resourceGroupName: string): Extra
     });
     return result;
 }
+
+export const APP_ROLE_KEY = defineKey({
+    name: "appRole",
+    type: "string",
+    default: "JobSubmitter",
+    section: "rbac",
+    description: "Role of the app's service principal on the Batch account: JobSubmitter, AzureBatchJobSubmitter, AzureBatchAccountReader, AzureBatchAccountContributor, AzureBatchDataContributor, Contributor or Reader.",
+    example: "AzureBatchJobSubmitter",
+    reference: { meaning: "Role of the app's service principal on the account. One of `JobSubmitter` (the custom role), `AzureBatchJobSubmitter`, `AzureBatchAccountReader`, `AzureBatchAccountContributor`, `AzureBatchDataContributor`, `Contributor`, `Reader`." },
+});
+
+export const ROLE_ASSIGNMENTS_KEY = defineKey({
+    name: "roleAssignments",
+    type: "array",
+    items: "object",
+    default: [],
+    section: "rbac",
+    description: "{principalId, principalType: User\\|Group\\|ServicePrincipal, role, description?} per principal, written as YAML in the stack file.",
+    example: '[{"principalId": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "principalType": "Group", "role": "JobSubmitter"}]',
+    reference: { meaning: "`{principalId, principalType: User\\|Group\\|ServicePrincipal, role, description?}` per principal, written as YAML in the stack file.", type: "list of objects" },
+});
+
+export const JOB_SUBMITTER_ROLE_SCOPE_KEY = defineKey({
+    name: "jobSubmitterRoleScope",
+    type: "string",
+    default: "resourceGroup",
+    section: "rbac",
+    description: "Where the custom Job Submitter role is created and assignable: resourceGroup (the account's group) or subscription.",
+    example: "subscription",
+    reference: { meaning: "Where the custom role is defined and assignable: `resourceGroup` or `subscription`." },
+});
+
+export const EXISTING_JOB_SUBMITTER_ROLE_DEFINITION_ID_KEY = defineKey({
+    name: "existingJobSubmitterRoleDefinitionId",
+    type: "string",
+    default: "",
+    section: "rbac",
+    description: "Reuse this role definition (GUID or full ID) as the Job Submitter role instead of creating one. Default (empty) creates it.",
+    example: "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+    reference: { meaning: "Reuse an existing role definition as `JobSubmitter` instead of creating one. Built-ins that can write role assignments (Owner, User Access Administrator, RBAC Administrator, ...) are refused here and in every role key.", default: "none" },
+});
+
+export const JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY = defineKey({
+    name: "jobSubmitterAllowsAutopool",
+    type: "boolean",
+    default: false,
+    section: "rbac",
+    description: "Add pool write/delete to the custom Job Submitter role, for jobs that use autopools; its name then ends in (autopool).",
+    example: "true",
+    reference: { meaning: "Custom role variant with pool write and delete, for autopool jobs." },
+});
+
+export const APP_EXTRA_SCOPES_KEY = defineKey({
+    name: "appExtraScopes",
+    type: "array",
+    items: "object",
+    default: [],
+    section: "rbac",
+    description: "{scope, role, description?}: roles for the app on other scopes, e.g. AzureMLDataScientist on a workspace.",
+    example: '[{"scope": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml", "role": "AzureMLDataScientist"}]',
+    reference: { meaning: "`{scope, role, description?}`: roles for the app on other scopes, e.g. `AzureMLDataScientist` on a workspace.", type: "list of objects" },
+});
+
+/** This feature's configuration keys, in the README's order. Pulumi.yaml and the README's reference are generated from them (npm run generate:config). */
+export const RBAC_KEYS = [APP_ROLE_KEY, ROLE_ASSIGNMENTS_KEY, JOB_SUBMITTER_ROLE_SCOPE_KEY, EXISTING_JOB_SUBMITTER_ROLE_DEFINITION_ID_KEY, JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY, APP_EXTRA_SCOPES_KEY];
