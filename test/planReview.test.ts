@@ -1,14 +1,13 @@
 import { DEFAULT_RESOURCE_OPTIONS } from "./policyHelpers";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { fakeSecretValue } from "../tools/fakeCloud";
-import { main } from "../tools/plan";
 import { diffPlans, renderPlanDiffText } from "../tools/planDiff";
 import { PlanFileError, readPlanFile, toPreviewJson } from "../tools/planJson";
 import { renderPlanMarkdown } from "../tools/planMarkdown";
 import { Plan, PlanResource, SECRET_MASK, buildPlan } from "../tools/planModel";
 import { runWith } from "./helpers";
+import { capturedPlan, tempDir } from "./planCli";
 
 const STACK = "urn:pulumi:dev::batch-entra";
 
@@ -27,24 +26,6 @@ function resource(name: string, inputs: Record<string, unknown>, options: Partia
 
 function plan(resources: PlanResource[], outputs: Record<string, unknown> = {}): Plan {
     return { project: "batch-entra", stack: "dev", resources, outputs, secretOutputs: [], warnings: [] };
-}
-
-function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-review-"));
-}
-
-async function captured(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = jest.spyOn(console, "log").mockImplementation((...args) => void out.push(args.join(" ")));
-    const error = jest.spyOn(console, "error").mockImplementation((...args) => void err.push(args.join(" ")));
-    try {
-        const code = await main(argv);
-        return { code, out: out.join("\n"), err: err.join("\n") };
-    } finally {
-        log.mockRestore();
-        error.mockRestore();
-    }
 }
 
 describe("the plan diff", () => {
@@ -146,7 +127,7 @@ describe("the plan diff", () => {
     });
 
     test("a base plan that is not a plan, or is of another stack, is refused", () => {
-        const dir = tempDir();
+        const dir = tempDir("plan-review");
         const notAPlan = path.join(dir, "x.json");
         fs.writeFileSync(notAPlan, JSON.stringify({ hello: "world" }));
         expect(() => readPlanFile(notAPlan, { project: "batch-entra", stack: "dev" })).toThrow(PlanFileError);
@@ -159,9 +140,9 @@ describe("the plan diff", () => {
 
 describe("npm run plan -- --diff / --format markdown", () => {
     test("compares the example stack with a base plan written by --json, end to end", async () => {
-        const dir = tempDir();
+        const dir = tempDir("plan-review");
         const basePath = path.join(dir, "base.plan.json");
-        expect((await captured(["--json", basePath])).code).toBe(0);
+        expect((await capturedPlan(["--json", basePath])).code).toBe(0);
         const stackFile = path.join(dir, "Pulumi.dev.yaml");
         fs.writeFileSync(
             stackFile,
@@ -170,14 +151,14 @@ describe("npm run plan -- --diff / --format markdown", () => {
                 "",
             ),
         );
-        const result = await captured(["--stack-file", stackFile, "--diff", basePath]);
+        const result = await capturedPlan(["--stack-file", stackFile, "--diff", basePath]);
         expect(result.code).toBe(0);
         expect(result.out).toMatch(/Resources:\n    ~ 1 to update\n    \d+ unchanged\n/);
         expect(result.out).toMatch(/ ~   .*azuread:index\/application:Application +batch-client-app +update\n +~ displayName: "batch-entra-dev" => "batch-entra-renamed"/);
 
         expect(result.out).not.toContain("(replace)");
 
-        const markdown = await captured(["--stack-file", stackFile, "--diff", basePath, "--format", "markdown"]);
+        const markdown = await capturedPlan(["--stack-file", stackFile, "--diff", basePath, "--format", "markdown"]);
         expect(markdown.code).toBe(0);
         expect(markdown.out).toContain("#### Compared with the base branch");
         expect(markdown.out).toMatch(/\| ~ \| <code>batch-client-app<\/code> \| .* \| <code>displayName<\/code>: /);
@@ -185,14 +166,14 @@ describe("npm run plan -- --diff / --format markdown", () => {
     });
 
     test("a new pool VM size shows as the pool's replacement, end to end", async () => {
-        const dir = tempDir();
+        const dir = tempDir("plan-review");
         const basePath = path.join(dir, "base.plan.json");
-        expect((await captured(["--json", basePath])).code).toBe(0);
+        expect((await capturedPlan(["--json", basePath])).code).toBe(0);
         const stackFile = path.join(dir, "Pulumi.dev.yaml");
         const original = fs.readFileSync(path.join(__dirname, "..", "Pulumi.dev.yaml"), "utf8");
         expect(original).toContain("vmSize: Standard_D2s_v5");
         fs.writeFileSync(stackFile, original.replace("vmSize: Standard_D2s_v5", "vmSize: Standard_D4s_v5"));
-        const result = await captured(["--stack-file", stackFile, "--diff", basePath]);
+        const result = await capturedPlan(["--stack-file", stackFile, "--diff", basePath]);
         expect(result.code).toBe(0);
         expect(result.out).toMatch(/ \+-  .*azure-native:batch:Pool +pool-pool-01-pool +replace\n/);
         expect(result.out).toContain('~ vmSize: "Standard_D2s_v5" => "Standard_D4s_v5" (forces replacement)');
@@ -200,8 +181,8 @@ describe("npm run plan -- --diff / --format markdown", () => {
     });
 
     test("bad --format and unreadable --diff are usage errors (exit 2)", async () => {
-        expect((await captured(["--format", "html"])).code).toBe(2);
-        const missing = await captured(["--diff", path.join(tempDir(), "none.json")]);
+        expect((await capturedPlan(["--format", "html"])).code).toBe(2);
+        const missing = await capturedPlan(["--diff", path.join(tempDir("plan-review"), "none.json")]);
         expect(missing.code).toBe(2);
         expect(missing.err).toContain("cannot read the base plan");
     });

@@ -1,43 +1,24 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { main } from "../tools/plan";
 import { readPlanFile } from "../tools/planJson";
 import { loadStackConfig } from "../tools/stackConfig";
 import { REPLACEMENT_RULES } from "../tools/replacementRules";
 import { PROJECT_DIR, TYPESCRIPT_RUNNER, runWith } from "./helpers";
-
-function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "plan-shapes-"));
-}
-
-async function captured(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = jest.spyOn(console, "log").mockImplementation((...args) => void out.push(args.join(" ")));
-    const error = jest.spyOn(console, "error").mockImplementation((...args) => void err.push(args.join(" ")));
-    try {
-        const code = await main(argv);
-        return { code, out: out.join("\n"), err: err.join("\n") };
-    } finally {
-        log.mockRestore();
-        error.mockRestore();
-    }
-}
+import { capturedPlan, tempDir } from "./planCli";
 
 const EXAMPLE = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 
 function stackFile(text: string): string {
-    const file = path.join(tempDir(), "Pulumi.dev.yaml");
+    const file = path.join(tempDir("plan-shapes"), "Pulumi.dev.yaml");
     fs.writeFileSync(file, text);
     return file;
 }
 
 describe("the plan's JSON is the shape `pulumi preview --json` prints", () => {
     test("steps with op, urn, provider and newState; changeSummary; our extras under one key; no secret value", async () => {
-        const file = path.join(tempDir(), "plan.json");
-        expect((await captured(["--json", file])).code).toBe(0);
+        const file = path.join(tempDir("plan-shapes"), "plan.json");
+        expect((await capturedPlan(["--json", file])).code).toBe(0);
         const json = JSON.parse(fs.readFileSync(file, "utf8"));
         expect(Object.keys(json).sort()).toEqual(["batch-entra", "changeSummary", "steps"]);
         const secret = json.steps.find((step: any) => step.newState.type === "azuread:index/applicationPassword:ApplicationPassword");
@@ -48,7 +29,7 @@ describe("the plan's JSON is the shape `pulumi preview --json` prints", () => {
     });
 
     test("a real `pulumi preview --json` file is accepted as a diff base (stack taken from the URNs; delete steps skipped)", () => {
-        const file = path.join(tempDir(), "preview.json");
+        const file = path.join(tempDir("plan-shapes"), "preview.json");
         const urn = "urn:pulumi:dev::batch-entra::azuread:index/application:Application::app";
         fs.writeFileSync(
             file,
@@ -67,7 +48,7 @@ describe("the plan's JSON is the shape `pulumi preview --json` prints", () => {
 });
 
 test("a plan in the earlier { project, stack, resources } shape, as a base branch may still write it, is read too", () => {
-    const file = path.join(tempDir(), "earlier.json");
+    const file = path.join(tempDir("plan-shapes"), "earlier.json");
     const urn = "urn:pulumi:dev::batch-entra::azuread:index/application:Application::app";
     const options = { deleteBeforeReplace: false, retainOnDelete: false, protect: false, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [] };
     const earlier = { urn, type: "azuread:index/application:Application", name: "app", custom: true, inputs: { displayName: "x" }, dependsOn: ["urn:a"], options };
@@ -78,11 +59,11 @@ test("a plan in the earlier { project, stack, resources } shape, as a base branc
 
 describe("a diff shows what the providers do", () => {
     test("cutting clientSecretLifetimeDays from 180 to 90 replaces the client secret, with endDate old => new", async () => {
-        const base = path.join(tempDir(), "base.json");
-        expect((await captured(["--json", base])).code).toBe(0);
+        const base = path.join(tempDir("plan-shapes"), "base.json");
+        expect((await capturedPlan(["--json", base])).code).toBe(0);
         const head = stackFile(EXAMPLE.replace('clientSecretLifetimeDays: "180"', 'clientSecretLifetimeDays: "90"'));
-        const json = path.join(tempDir(), "head.json");
-        const result = await captured(["--stack-file", head, "--diff", base, "--json", json]);
+        const json = path.join(tempDir("plan-shapes"), "head.json");
+        const result = await capturedPlan(["--stack-file", head, "--diff", base, "--json", json]);
         expect(result.code).toBe(0);
         expect(result.out).toMatch(/ \+- {2}.*azuread:index\/applicationPassword:ApplicationPassword +batch-client-secret +replace\n +~ endDate: "[^"]+" => "[^"]+" \(forces replacement\)/);
         // The rotation's rotationDays changes too; time_rotating updates that in place (only rfc3339 and triggers
@@ -97,7 +78,7 @@ describe("a diff shows what the providers do", () => {
 
 describe("the text output", () => {
     test("a first plan marks resources and components +, counts cloud resources, and --details cuts no value", async () => {
-        const result = await captured(["--details"]);
+        const result = await capturedPlan(["--details"]);
         expect(result.code).toBe(0);
         expect(result.out).not.toContain("+-");
         expect(result.out).not.toContain("...");
@@ -115,7 +96,7 @@ describe("the text output", () => {
                 "location: usgovvirginia",
             ),
         );
-        const result = await captured(["--stack-file", file, "--details"]);
+        const result = await capturedPlan(["--stack-file", file, "--details"]);
         expect(result.code).toBe(0);
         expect(result.out).toContain(".vault.usgovcloudapi.net");
         expect(result.out).not.toMatch(/vault\.azure\.net|batch\.azure\.com|windows\.net|microsoftonline\.com/);
@@ -127,12 +108,12 @@ describe("warnings and errors", () => {
 
     test("the nil GUID as a principal is a warning: printed, in the Markdown, counted in the JSON; the plan still succeeds", async () => {
         const file = stackFile(nilPrincipal);
-        const json = path.join(tempDir(), "plan.json");
-        const text = await captured(["--stack-file", file, "--json", json]);
+        const json = path.join(tempDir("plan-shapes"), "plan.json");
+        const text = await capturedPlan(["--stack-file", file, "--json", json]);
         expect(text.code).toBe(0);
         expect(text.out).toMatch(/Warnings \(1; they do not stop the plan\):\n {4}warning: batch-entra:roleAssignments\[1\]\.principalId: 0{8}-0{4}-0{4}-0{4}-0{12} \(the nil GUID\) is no principal's object ID/);
         expect(JSON.parse(fs.readFileSync(json, "utf8"))["batch-entra"].warnings.count).toBe(1);
-        const markdown = await captured(["--stack-file", file, "--format", "markdown"]);
+        const markdown = await capturedPlan(["--stack-file", file, "--format", "markdown"]);
         expect(markdown.out).toContain("#### Warnings (1)");
         expect(markdown.out).toContain("batch-entra:roleAssignments\\[1\\].principalId");
     });
@@ -143,8 +124,8 @@ describe("warnings and errors", () => {
     });
 
     test("an unwritable --json path is one line and exit 2, before any work", async () => {
-        const missing = path.join(tempDir(), "no-such-folder", "plan.json");
-        const result = await captured(["--json", missing]);
+        const missing = path.join(tempDir("plan-shapes"), "no-such-folder", "plan.json");
+        const result = await capturedPlan(["--json", missing]);
         expect(result.code).toBe(2);
         expect(result.err).toBe(`cannot write ${missing}: the folder ${path.dirname(missing)} does not exist`);
         expect(result.out).toBe("");
@@ -152,7 +133,7 @@ describe("warnings and errors", () => {
 
     test("an invalid configuration writes its problems to the Markdown output and exits 1", async () => {
         const file = stackFile(EXAMPLE.replace('clientSecretLifetimeDays: "180"', 'clientSecretLifetimeDays: "forever"'));
-        const result = await captured(["--stack-file", file, "--format", "markdown"]);
+        const result = await capturedPlan(["--stack-file", file, "--format", "markdown"]);
         expect(result.code).toBe(1);
         expect(result.out).toContain("invalid configuration");
         expect(result.out).toMatch(/\| <code>batch-entra:clientSecretLifetimeDays<\/code> \| .*forever/);
@@ -177,7 +158,7 @@ test("the replacement rules cover every resource type the program declares", asy
 });
 
 test("a plan piped into another process arrives whole", () => {
-    const script = path.join(tempDir(), "big.ts");
+    const script = path.join(tempDir("plan-shapes"), "big.ts");
     fs.writeFileSync(script, `import { runCli } from ${JSON.stringify(path.join(PROJECT_DIR, "tools", "cli"))};\nrunCli(async () => { console.log("x".repeat(1_000_000)); return 0; });\n`);
     const child = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, script], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
     expect(child.status).toBe(0);
