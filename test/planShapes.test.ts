@@ -153,7 +153,7 @@ test("the replacement rules cover every resource type the program declares", asy
     expect(uncovered).toEqual([]);
     for (const rule of Object.values(REPLACEMENT_RULES)) {
         // A repository and a path in it (the provider's file, or the spec folder where no file was read), or ours.
-        expect(rule.source).toMatch(/^((Azure\/azure-rest-api-specs|pulumi\/pulumi-azure-native|hashicorp\/terraform-provider-[a-z]+) [\w./-]+|components\/\w+\.ts)/);
+        expect(rule.source).toMatch(/^((Azure\/azure-rest-api-specs|pulumi\/pulumi-azure-native|hashicorp\/terraform-provider-[a-z]+) [\w./-]+|features\/\w+\/\w+\.ts)/);
     }
 });
 

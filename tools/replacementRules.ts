@@ -181,11 +181,11 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     },
     "pulumi-nodejs:dynamic/batch-entra:GrantPropagationWait": {
         paths: [],
-        source: "components/grantPropagationWait.ts: the wait's diff never replaces; a changed grant re-runs it as an update",
+        source: "features/keyVault/grantPropagationWait.ts: the wait's diff never replaces; a changed grant re-runs it as an update",
     },
     "pulumi-nodejs:dynamic/batch-entra:PoolScale": {
         paths: ["poolResourceId"],
-        source: "components/poolScale.ts: its diff replaces only when the pool it scales is another one",
+        source: "features/pools/poolScale.ts: its diff replaces only when the pool it scales is another one",
     },
 };
 
