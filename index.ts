@@ -8,7 +8,7 @@ import { declareClientCredentials } from "./features/clientCredentials/clientCre
 import { BatchRbac, BatchRbacArgs, RoleGrant } from "./features/rbac/batchRbac";
 import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./features/privateNetworking/networkAndOperations";
 import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./features/pools/nodeIdentity";
-import { CertificateRotatingPool } from "./features/pools/certificateRotatingPool";
+import { CertificateRotatingPool, certificateRotatingPoolWaitingFor, poolScaleChoice } from "./features/pools/certificateRotatingPool";
 import { PipelineIdentity } from "./features/pipeline/pipelineIdentity";
 import { AssignedRoles } from "./features/rbac/assignedRoles";
 import { PoolIdentityVault, poolIdentityAccess } from "./features/pools/poolIdentityVault";
@@ -228,26 +228,38 @@ function declarePools(
             : [];
     const declared = pools.map(
         (pool) =>
-            new CertificateRotatingPool(`pool-${pool.name}`, {
-                // A plain name and the account's output: the pool waits for the account and nothing else of it.
-                resourceGroupName: settings.batchAccount.resourceGroup.name,
-                batchAccountName: batchAccount.name,
-                poolName: pool.name,
-                vmSize: pool.vmSize,
-                image: pool.image,
-                identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: [...poolIdentityAccess(vault), ...(pool.nodeIdentity ? nodeIdentityAccess : [])],
-                certificates: pool.certificates.map((cert) => ({
-                    secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)!,
-                    resource: ownEntry(vault.createdCertificates, cert.name),
-                })),
-                pollingIntervalSeconds: pool.pollingIntervalSeconds,
-                certificateStoreLocation: pool.certificateStoreLocation,
-                scale: pool.scale,
-                network: privateNetwork.poolNetwork(pool),
-                networkReady: privateNetwork.nodeManagementReady,
-                resourceManager: settings.cloud.resourceManager,
-            }),
+            new CertificateRotatingPool(
+                `pool-${pool.name}`,
+                certificateRotatingPoolWaitingFor(
+                    {
+                        // A plain name and the account's output: the pool waits for the account and nothing else of it.
+                        resourceGroupName: settings.batchAccount.resourceGroup.name,
+                        batchAccountName: batchAccount.name,
+                        poolName: pool.name,
+                        vmSize: pool.vmSize,
+                        image: pool.image,
+                        identity: { id: vault.identityId, clientId: vault.identityClientId },
+                        certificates: pool.certificates.map((cert) => ({ secretUrl: ownEntry(vault.certificateSecretUrls, cert.name)! })),
+                        pollingIntervalSeconds: pool.pollingIntervalSeconds,
+                        certificateStoreLocation: pool.certificateStoreLocation,
+                        scale: poolScaleChoice(pool.scale),
+                        network: privateNetwork.poolNetwork(pool),
+                        resourceManager: settings.cloud.resourceManager,
+                    },
+                    // The identity, its read access to the vault(s) (with requireInitialSync a node that boots before
+                    // access exists never becomes usable), what nodes need before they boot, and the created certificates.
+                    [
+                        vault.identity,
+                        ...poolIdentityAccess(vault),
+                        ...(pool.nodeIdentity ? nodeIdentityAccess : []),
+                        ...privateNetwork.nodeManagementReady,
+                        ...pool.certificates.flatMap((cert) => {
+                            const created = ownEntry(vault.createdCertificates, cert.name);
+                            return created ? [created] : [];
+                        }),
+                    ],
+                ),
+            ),
     );
     const outputs = {
         poolIdentityClientId: vault.identityClientId,

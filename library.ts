@@ -21,7 +21,19 @@ export {
     type JobSubmitterRoleChoice,
     type RoleGrant,
 } from "./features/rbac/batchRbac";
-export { CertificateRotatingPool, type CertificateRotatingPoolArgs } from "./features/pools/certificateRotatingPool";
+export {
+    CertificateRotatingPool,
+    certificateRotatingPoolWaitingFor,
+    poolScaleChoice,
+    poolScaleOf,
+    type AutoPoolScale,
+    type CertificateRotatingPoolArgs,
+    type CertificateRotatingPoolCertificate,
+    type CertificateRotatingPoolIdentity,
+    type CertificateRotatingPoolNetwork,
+    type CertificateRotatingPoolScale,
+    type FixedPoolScale,
+} from "./features/pools/certificateRotatingPool";
 export { PipelineIdentity, type PipelineIdentityArgs } from "./features/pipeline/pipelineIdentity";
 export {
     PoolIdentityVault,

@@ -74,8 +74,7 @@ describe("CertificateRotatingPool used as a library", () => {
         poolName: "pool-01",
         vmSize: "Standard_D2s_v5",
         image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
-        identity: { id: "identity-id", clientId: "identity-client-id", resource: undefined as unknown as pulumi.Resource },
-        vaultAccess: [],
+        identity: { id: "identity-id", clientId: "identity-client-id" },
         certificates: [],
         ...overrides,
     });
@@ -89,6 +88,15 @@ describe("CertificateRotatingPool used as a library", () => {
         expect(resources.filter((resource) => resource.custom)).toEqual([]);
         const { problem } = await expectRejected(config, key);
         expect(message).toContain(problem.problem);
+    });
+
+    test.each([
+        ["neither is set", {}],
+        ["both are set", { fixed: { dedicatedNodes: 1, lowPriorityNodes: 0 }, auto: { formula: "$TargetDedicatedNodes = 1;", evaluationInterval: "PT5M" } }],
+    ])("refuses a scale where %s before declaring anything, naming the arg", async (_, scale) => {
+        const { message, resources } = await refusal(() => new CertificateRotatingPool("pool", poolArgs({ scale })));
+        expect(message).toContain("scale: set exactly one of fixed and auto");
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
     });
 });
 

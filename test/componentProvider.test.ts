@@ -30,7 +30,6 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
  * unsupported type, so each waits until its args follow docs/component-provider.md.
  */
 const NOT_SERVED_YET: Record<string, string> = {
-    CertificateRotatingPool: "image, identity and certificates are inline object types holding pulumi.Resource; scale is a discriminated union; vaultAccess is readonly Resource[]",
 };
 
 const registered: { type: string; name: string; parent: string; custom: boolean }[] = [];
@@ -118,7 +117,7 @@ describe("the component provider served by run-plugin", () => {
         expect(spec.name).toBe("batch-entra");
         expect(spec.version).toBe(require("../package.json").version);
         const served = Object.keys(spec.resources).sort();
-        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp", "batch-entra:index:BatchRbac", "batch-entra:index:PipelineIdentity", "batch-entra:index:PoolIdentityVault"]);
+        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp", "batch-entra:index:BatchRbac", "batch-entra:index:CertificateRotatingPool", "batch-entra:index:PipelineIdentity", "batch-entra:index:PoolIdentityVault"]);
         expect(Object.values(spec.resources).every((resource: any) => resource.isComponent)).toBe(true);
     }, 120_000);
 
@@ -200,6 +199,27 @@ describe("the component provider served by run-plugin", () => {
         expect(vault.properties.keyVaultUri).toMatchObject({ type: "string" });
         // The identity's grants are the program's (poolIdentityAccess), not an output modelled as bare URNs.
         expect(vault.properties.identityAccess).toBeUndefined();
+
+        const pool = spec.resources["batch-entra:index:CertificateRotatingPool"];
+        expect(pool.inputProperties.image.$ref).toBe("#/types/batch-entra:index:PoolImage");
+        expect(spec.types["batch-entra:index:PoolImage"].properties.osFamily.$ref).toBe("#/types/batch-entra:index:OsFamily");
+        expect(spec.types["batch-entra:index:OsFamily"].enum.map((member: any) => member.value)).toEqual(["linux", "windows"]);
+        expect(pool.inputProperties.identity.$ref).toBe("#/types/batch-entra:index:CertificateRotatingPoolIdentity");
+        expect(Object.keys(spec.types["batch-entra:index:CertificateRotatingPoolIdentity"].properties).sort()).toEqual(["clientId", "id"]);
+        expect(pool.inputProperties.certificates).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:CertificateRotatingPoolCertificate" } });
+        expect(Object.keys(spec.types["batch-entra:index:CertificateRotatingPoolCertificate"].properties)).toEqual(["secretUrl"]);
+        expect(pool.inputProperties.scale.$ref).toBe("#/types/batch-entra:index:CertificateRotatingPoolScale");
+        expect(spec.types["batch-entra:index:CertificateRotatingPoolScale"].properties).toMatchObject({
+            fixed: { $ref: "#/types/batch-entra:index:FixedPoolScale" },
+            auto: { $ref: "#/types/batch-entra:index:AutoPoolScale" },
+        });
+        expect(spec.types["batch-entra:index:CertificateRotatingPoolNetwork"].properties.publicIPs.$ref).toBe("#/types/batch-entra:index:PoolPublicIPs");
+        expect(spec.types["batch-entra:index:PoolPublicIPs"].enum.map((member: any) => member.value)).toEqual(["none", "batchManaged"]);
+        // Dependencies are the program's (certificateRotatingPoolWaitingFor), and the scale resource is poolScaleOf's.
+        expect(pool.inputProperties.vaultAccess).toBeUndefined();
+        expect(pool.inputProperties.networkReady).toBeUndefined();
+        expect(Object.keys(pool.properties).sort()).toEqual(["pool", "poolId", "poolName"]);
+        expect(pool.properties.pool.$ref).toMatch(/azure-native:batch:Pool$/);
     }, 120_000);
 
     test("Construct of BatchClientApp declares its children under it and returns the client secret as a secret", async () => {

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLOUDS } from "../../azure/clouds";
 import { PoolScale, PoolScaleSettings } from "./poolScale";
 import { aliasFormerType } from "../typeToken";
-import { refuseBadArgs, textArgProblem } from "../argRules";
-import { POOL_NAME_RULE, VM_SIZE_RULE } from "./config";
+import { exactlyOneArgProblem, refuseBadArgs, textArgProblem } from "../argRules";
+import { POOL_NAME_RULE, PoolImage, PoolScale as PoolScaleDefinition, VM_SIZE_RULE } from "./config";
+import { PoolPublicIPs } from "../privateNetworking/poolNetwork";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
 export const KEY_VAULT_EXTENSION_VERSION = "3.0";
@@ -16,6 +17,41 @@ export const IMDS_IDENTITY_ENDPOINT = "http://169.254.169.254/metadata/identity"
  * added to or changed on an existing pool): a change to any of them replaces the pool instead of failing the update.
  */
 export const POOL_REPLACE_ON_CHANGES = ["deploymentConfiguration", "identity", "vmSize", "networkConfiguration"];
+
+/** The user-assigned identity nodes use to read the vault: its resource ID and client ID. */
+export interface CertificateRotatingPoolIdentity {
+    id: pulumi.Input<string>;
+    clientId: pulumi.Input<string>;
+}
+
+/** A versionless secret URL the nodes observe. */
+export interface CertificateRotatingPoolCertificate {
+    secretUrl: pulumi.Input<string>;
+}
+
+/** Fixed node counts. */
+export interface FixedPoolScale {
+    dedicatedNodes: number;
+    lowPriorityNodes: number;
+}
+
+/** An autoscale formula and how often Batch evaluates it (ISO 8601 duration, e.g. `PT5M`). */
+export interface AutoPoolScale {
+    formula: string;
+    evaluationInterval: string;
+}
+
+/** Exactly one of `fixed` and `auto` (the schema has no unions). */
+export interface CertificateRotatingPoolScale {
+    fixed?: FixedPoolScale;
+    auto?: AutoPoolScale;
+}
+
+/** The subnet nodes join, and `none` for nodes without public IPs. */
+export interface CertificateRotatingPoolNetwork {
+    subnetId: pulumi.Input<string>;
+    publicIPs: PoolPublicIPs;
+}
 
 export interface CertificateRotatingPoolArgs {
     /** Required. Resource group of the Batch account. */
@@ -30,19 +66,19 @@ export interface CertificateRotatingPoolArgs {
      * Required. Marketplace image and the node agent SKU Batch pairs with it.
      * See https://learn.microsoft.com/azure/batch/batch-linux-nodes#node-agent-sku
      */
-    image: { publisher: string; offer: string; sku: string; version: string; nodeAgentSkuId: string; osFamily: "linux" | "windows" };
-    /** Required. The user-assigned identity nodes use to read the vault: its resource ID and client ID. */
-    identity: { id: pulumi.Input<string>; clientId: pulumi.Input<string>; resource: pulumi.Resource };
+    image: PoolImage;
     /**
-     * Required. The identity's read access to the vault(s). The pool waits for it: with `requireInitialSync` a node
-     * that boots before access exists never becomes usable.
+     * Required. The user-assigned identity nodes use to read the vault. Its outputs make the pool wait for the
+     * identity; the identity's read access to the vault(s), which the pool must also wait for (with
+     * `requireInitialSync` a node that boots before access exists never becomes usable), is passed by the program
+     * through `certificateRotatingPoolWaitingFor`, since the schema models a resource as a bare URN.
      */
-    vaultAccess: readonly pulumi.Resource[];
+    identity: CertificateRotatingPoolIdentity;
     /**
-     * Required. Versionless secret URLs the nodes observe, and the certificate resources behind them (absent for
-     * certificates that existed before). See https://learn.microsoft.com/azure/batch/automatic-certificate-rotation
+     * Required. Versionless secret URLs the nodes observe (pass the certificates' outputs so the pool waits for them).
+     * See https://learn.microsoft.com/azure/batch/automatic-certificate-rotation
      */
-    certificates: readonly { secretUrl: pulumi.Input<string>; resource?: pulumi.Resource }[];
+    certificates: CertificateRotatingPoolCertificate[];
     /** Optional. Seconds between the extension's checks for a renewed certificate. Default: 3600. */
     pollingIntervalSeconds?: number;
     /**
@@ -51,22 +87,49 @@ export interface CertificateRotatingPoolArgs {
      */
     certificateStoreLocation?: string;
     /**
-     * Optional. Fixed node counts (default: 0 dedicated, 0 low-priority: no cost until someone scales the pool) or an
-     * autoscale formula. See https://learn.microsoft.com/azure/batch/batch-automatic-scaling
+     * Optional. Exactly one of fixed node counts and an autoscale formula. Default: fixed, 0 dedicated, 0 low-priority
+     * (no cost until someone scales the pool). See https://learn.microsoft.com/azure/batch/batch-automatic-scaling
      */
-    scale?:
-        | { kind: "fixed"; dedicatedNodes: number; lowPriorityNodes: number }
-        | { kind: "auto"; formula: string; evaluationInterval: string };
+    scale?: CertificateRotatingPoolScale;
     /**
      * Optional. The subnet nodes join, and `none` for nodes without public IPs (`NoPublicIPAddresses`), which reach the
      * service through the node-management endpoint. Default: no virtual network, Batch-managed public IPs.
      * See https://learn.microsoft.com/azure/batch/simplified-node-communication-pool-no-public-ip
      */
-    network?: { subnetId: pulumi.Input<string>; publicIPs: "none" | "batchManaged" };
-    /** Optional. What nodes need before they boot, such as the node-management private endpoint. Default: none. */
-    networkReady?: readonly pulumi.Resource[];
+    network?: CertificateRotatingPoolNetwork;
     /** Optional. Resource Manager endpoint of the stack's cloud, where scale changes are sent. Default: the public cloud's. */
     resourceManager?: string;
+}
+
+/**
+ * The program's path for what the schema cannot carry: the resources the pool must not be created before (the
+ * identity, its vault access, what nodes need before they boot such as the node-management private endpoint, and
+ * the certificates). Not an arg, because the component provider's schema models a resource as a bare URN.
+ */
+const poolDependencies = new WeakMap<CertificateRotatingPoolArgs, pulumi.Resource[]>();
+
+/** Pool args whose pool also waits for `dependsOn` (the batch-entra program's identity, grants, endpoints, certificates). */
+export function certificateRotatingPoolWaitingFor(args: CertificateRotatingPoolArgs, dependsOn: pulumi.Resource[]): CertificateRotatingPoolArgs {
+    poolDependencies.set(args, dependsOn);
+    return args;
+}
+
+/** Each pool's scale resource, kept off the instance (see poolScaleOf). */
+const poolScales = new WeakMap<CertificateRotatingPool, PoolScale>();
+
+/**
+ * The resource that applies changes of `scale` to the existing pool. A function, not a field: the component
+ * provider's analyzer lists every field as an output.
+ */
+export function poolScaleOf(pool: CertificateRotatingPool): PoolScale | undefined {
+    return poolScales.get(pool);
+}
+
+/** The config's scale union as the component's one-of arg. */
+export function poolScaleChoice(scale: PoolScaleDefinition): CertificateRotatingPoolScale {
+    return scale.kind === "fixed"
+        ? { fixed: { dedicatedNodes: scale.dedicatedNodes, lowPriorityNodes: scale.lowPriorityNodes } }
+        : { auto: { formula: scale.formula, evaluationInterval: scale.evaluationInterval } };
 }
 
 /**
@@ -75,14 +138,16 @@ export interface CertificateRotatingPoolArgs {
  */
 export class CertificateRotatingPool extends pulumi.ComponentResource {
     public readonly pool: batch.Pool;
-    /** Applies changes of `scale` to the existing pool. */
-    public readonly scale: PoolScale;
     public readonly poolId: pulumi.Output<string>;
     public readonly poolName: pulumi.Output<string>;
 
     constructor(name: string, args: CertificateRotatingPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:CertificateRotatingPool", name, {}, aliasFormerType(opts, "batch-entra:pools:CertificateRotatingPool"));
-        refuseBadArgs(this, [textArgProblem("poolName", args.poolName, POOL_NAME_RULE), textArgProblem("vmSize", args.vmSize, VM_SIZE_RULE)]);
+        refuseBadArgs(this, [
+            textArgProblem("poolName", args.poolName, POOL_NAME_RULE),
+            textArgProblem("vmSize", args.vmSize, VM_SIZE_RULE),
+            args.scale === undefined ? undefined : exactlyOneArgProblem("scale", args.scale, ["fixed", "auto"], "{ fixed: { dedicatedNodes: 0, lowPriorityNodes: 0 } }"),
+        ]);
 
         const windows = args.image.osFamily === "windows";
         const storeLocation = args.certificateStoreLocation ?? (windows ? "LocalMachine" : "/var/lib/waagent/Microsoft.Azure.KeyVault");
@@ -100,11 +165,10 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
             requireInitialSync: true,
             observedCertificates,
         };
-        const scale = args.scale ?? { kind: "fixed", dedicatedNodes: 0, lowPriorityNodes: 0 };
-        const scaleSettings: PoolScaleSettings =
-            scale.kind === "fixed"
-                ? { fixedScale: { targetDedicatedNodes: scale.dedicatedNodes, targetLowPriorityNodes: scale.lowPriorityNodes } }
-                : { autoScale: { formula: scale.formula, evaluationInterval: scale.evaluationInterval } };
+        const { fixed, auto } = args.scale ?? { fixed: { dedicatedNodes: 0, lowPriorityNodes: 0 } };
+        const scaleSettings: PoolScaleSettings = fixed
+            ? { fixedScale: { targetDedicatedNodes: fixed.dedicatedNodes, targetLowPriorityNodes: fixed.lowPriorityNodes } }
+            : { autoScale: { formula: auto!.formula, evaluationInterval: auto!.evaluationInterval } };
 
         this.pool = new batch.Pool(
             `${name}-pool`,
@@ -152,12 +216,7 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [
-                    args.identity.resource,
-                    ...args.vaultAccess,
-                    ...(args.networkReady ?? []),
-                    ...args.certificates.flatMap((certificate) => (certificate.resource ? [certificate.resource] : [])),
-                ],
+                dependsOn: poolDependencies.get(args) ?? [],
                 replaceOnChanges: POOL_REPLACE_ON_CHANGES,
                 // azure-native updates a pool with a full PUT, which repeats deploymentConfiguration and is refused
                 // (PropertyCannotBeUpdated); a scale change alone would fail the update, so PoolScale sends it instead.
@@ -167,10 +226,13 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
             },
         );
 
-        this.scale = new PoolScale(
-            `${name}-scale`,
-            { poolResourceId: this.pool.id, scaleSettings, resourceManager: args.resourceManager ?? CLOUDS.public.resourceManager },
-            { parent: this },
+        poolScales.set(
+            this,
+            new PoolScale(
+                `${name}-scale`,
+                { poolResourceId: this.pool.id, scaleSettings, resourceManager: args.resourceManager ?? CLOUDS.public.resourceManager },
+                { parent: this },
+            ),
         );
 
         this.poolId = this.pool.id;

@@ -1,5 +1,5 @@
 import * as batch from "@pulumi/azure-native/batch";
-import { CertificateRotatingPool } from "./certificateRotatingPool";
+import { CertificateRotatingPool, certificateRotatingPoolWaitingFor } from "./certificateRotatingPool";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, PoolIdentityVault, poolIdentityAccess } from "./poolIdentityVault";
 import { POOL_IMAGES, defaultKeyVaultName } from "./config";
 import { FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../../tools/fakeCloud";
@@ -131,16 +131,21 @@ test("a pool depends on exactly the account, the identity, its vault access and 
                 certificateManager: { principalId: "33333333-4444-4555-8666-777777777777", principalType: "Group" },
                 certificates: [{ name: "pool-a-cert", subject: "CN=pool-a", validityMonths: 12, daysBeforeExpiry: 30 }],
             });
-            new CertificateRotatingPool("pool-a", {
-                resourceGroupName: "rg-batch",
-                batchAccountName: account.name,
-                poolName: "pool-a",
-                vmSize: "Standard_D2s_v5",
-                image: { ...POOL_IMAGES["ubuntu-22.04"], version: "latest" },
-                identity: { id: vault.identityId, clientId: vault.identityClientId, resource: vault.identity },
-                vaultAccess: poolIdentityAccess(vault),
-                certificates: [{ secretUrl: vault.certificateSecretUrls["pool-a-cert"], resource: vault.createdCertificates["pool-a-cert"] }],
-            });
+            new CertificateRotatingPool(
+                "pool-a",
+                certificateRotatingPoolWaitingFor(
+                    {
+                        resourceGroupName: "rg-batch",
+                        batchAccountName: account.name,
+                        poolName: "pool-a",
+                        vmSize: "Standard_D2s_v5",
+                        image: { ...POOL_IMAGES["ubuntu-22.04"], version: "latest" },
+                        identity: { id: vault.identityId, clientId: vault.identityClientId },
+                        certificates: [{ secretUrl: vault.certificateSecretUrls["pool-a-cert"] }],
+                    },
+                    [vault.identity, ...poolIdentityAccess(vault), vault.createdCertificates["pool-a-cert"]],
+                ),
+            );
             return {};
         },
     });

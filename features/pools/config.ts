@@ -39,7 +39,9 @@ export interface CertificateManager {
 
 export type VaultPermissionModel = "rbac" | "accessPolicy";
 
-export type OsFamily = "linux" | "windows";
+/** A pool image's operating system (an `as const` object, an enum in the component provider's schema). */
+export const OsFamily = { Linux: "linux", Windows: "windows" } as const;
+export type OsFamily = (typeof OsFamily)[keyof typeof OsFamily];
 
 export interface PoolImage {
     readonly publisher: string;

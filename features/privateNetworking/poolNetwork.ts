@@ -7,14 +7,15 @@ import { SUBNET_ID_EXAMPLE, SubnetReference, parseSubnetId } from "./config";
  * endpoint (private, or public through the subnet's outbound route); `batchManaged`: Batch gives them public IPs.
  * See https://learn.microsoft.com/azure/batch/simplified-node-communication-pool-no-public-ip
  */
-export type PoolPublicIPs = "none" | "batchManaged";
+export const PoolPublicIPs = { None: "none", BatchManaged: "batchManaged" } as const;
+export type PoolPublicIPs = (typeof PoolPublicIPs)[keyof typeof PoolPublicIPs];
 
 export interface PoolNetwork {
     readonly subnet: SubnetReference;
     readonly publicIPs: PoolPublicIPs;
 }
 
-const PUBLIC_IP_CHOICES: readonly PoolPublicIPs[] = ["none", "batchManaged"];
+const PUBLIC_IP_CHOICES: readonly PoolPublicIPs[] = Object.values(PoolPublicIPs);
 
 /** A pool's `subnetId` and `publicIPs`; `defaultPublicIPs` is `none` when the account is private. */
 export function readPoolNetwork(fields: PoolEntryReader, defaultPublicIPs: PoolPublicIPs): PoolNetwork | undefined {
