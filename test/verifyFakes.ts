@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "child_process";
+import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
 import { AddressInfo } from "net";
@@ -204,27 +204,28 @@ export function serveBatchLists(batch: FakeHttpsServer, answers: { jobs?: FakeAn
     };
 }
 
+/** What `npm run verify` printed and its exit status. */
 export interface VerifyRun {
     readonly code: number | null;
     readonly stdout: string;
     readonly stderr: string;
 }
 
+/** The environment every verify process starts with: nothing from the machine, and no proxy for loopback traffic. */
+function baseEnvironment(ca: TestCa): Record<string, string> {
+    return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: ca.dir, NODE_EXTRA_CA_CERTS: ca.caCertFile, NO_PROXY: "127.0.0.1,localhost" };
+}
+
 /**
- * Runs `npm run verify`'s command in a child process, with only the given environment (plus PATH and the CA):
- * nothing leaks in from the machine, and no proxy sends loopback traffic elsewhere.
+ * Runs `npm run verify`'s command itself in a child process, with only the given environment (plus PATH and the CA):
+ * the whole command as a user starts it, exit status included. Each start costs ~0.5 s CPU (node, sucrase,
+ * @azure/identity), so most tests use runVerify.
  */
-export function runVerify(args: readonly string[], env: Record<string, string>, ca: TestCa, timeoutMs = 60_000): Promise<VerifyRun> {
+export function runVerifyCommand(args: readonly string[], env: Record<string, string>, ca: TestCa, timeoutMs = 60_000): Promise<VerifyRun> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [...TYPESCRIPT_RUNNER, "tools/verify.ts", ...args], {
             cwd: PROJECT_DIR,
-            env: {
-                PATH: process.env.PATH ?? "/usr/bin:/bin",
-                HOME: ca.dir,
-                NODE_EXTRA_CA_CERTS: ca.caCertFile,
-                NO_PROXY: "127.0.0.1,localhost",
-                ...env,
-            },
+            env: { ...baseEnvironment(ca), ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";
@@ -241,6 +242,71 @@ export function runVerify(args: readonly string[], env: Record<string, string>, 
             resolve({ code, stdout, stderr });
         });
     });
+}
+
+/** One test/verifyRunner.ts process per test CA, started on the first run and stopped with the fake servers. */
+const runners = new Map<TestCa, VerifyRunner>();
+
+class VerifyRunner {
+    private readonly child: ChildProcess;
+    private output = "";
+    private pending?: { resolve(run: VerifyRun): void; reject(error: Error): void };
+
+    constructor(ca: TestCa) {
+        this.child = spawn(process.execPath, [...TYPESCRIPT_RUNNER, "test/verifyRunner.ts"], {
+            cwd: PROJECT_DIR,
+            env: baseEnvironment(ca),
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
+        });
+        // Anything printed outside a run (a load error) is kept for the failure message.
+        this.child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString("utf8")));
+        this.child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString("utf8")));
+        this.child.on("message", (run: VerifyRun) => {
+            const pending = this.pending;
+            this.pending = undefined;
+            pending?.resolve(run);
+        });
+        this.child.on("exit", (code, signal) => {
+            this.pending?.reject(new Error(`test/verifyRunner.ts exited (${signal ?? code}) during a run:\n${this.output}`));
+            this.pending = undefined;
+        });
+    }
+
+    run(args: readonly string[], env: Record<string, string>, timeoutMs: number): Promise<VerifyRun> {
+        if (this.pending) throw new Error("runVerify: one run at a time (await the previous one)");
+        return new Promise<VerifyRun>((resolve, reject) => {
+            const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+            const settle = <T>(done: (value: T) => void) => (value: T) => {
+                clearTimeout(timer);
+                done(value);
+            };
+            this.pending = { resolve: settle(resolve), reject: settle(reject) };
+            this.child.send({ args, env });
+        });
+    }
+
+    stop(): void {
+        this.child.kill();
+    }
+}
+
+/**
+ * Runs `npm run verify`'s `main` with these arguments and only the given environment (plus PATH and the CA), in a
+ * process kept for the file's runs (test/verifyRunner.ts): the same code, fakes and TLS trust as the command, without
+ * starting node and loading @azure/identity for every run. runVerifyCommand runs the command itself.
+ */
+export function runVerify(args: readonly string[], env: Record<string, string>, ca: TestCa, timeoutMs = 60_000): Promise<VerifyRun> {
+    let runner = runners.get(ca);
+    if (!runner) {
+        runner = new VerifyRunner(ca);
+        runners.set(ca, runner);
+    }
+    return runner.run(args, env, timeoutMs);
+}
+
+function stopVerifyRunner(ca: TestCa): void {
+    runners.get(ca)?.stop();
+    runners.delete(ca);
 }
 
 export interface FakeServers {
@@ -264,6 +330,7 @@ export function useFakeServers(onStart: (servers: FakeServers) => void): void {
         onStart(servers);
     });
     afterAll(async () => {
+        if (servers) stopVerifyRunner(servers.ca);
         await Promise.all([servers?.entra.close(), servers?.batch.close(), servers?.keyVault.close()]);
         if (servers) fs.rmSync(servers.ca.dir, { recursive: true, force: true });
     });

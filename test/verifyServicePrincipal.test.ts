@@ -10,6 +10,7 @@ import {
     batchError,
     entraError,
     runVerify,
+    runVerifyCommand,
     serveBatchLists,
     serveClientCredentials,
     useFakeServers,
@@ -64,11 +65,12 @@ function expectSecretNeverPrinted(run: { stdout: string; stderr: string }): void
     expect(run.stderr).not.toContain(CLIENT_SECRET);
 }
 
+// The one test that starts the command itself, as a user does; the others run its main in a kept process (runVerify).
 test("a working service principal passes every step and exits 0", async () => {
     serveEntra();
     serveBatch();
 
-    const run = await runVerify([], environment(), ca);
+    const run = await runVerifyCommand([], environment(), ca);
 
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
