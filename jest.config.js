@@ -8,7 +8,7 @@ module.exports = {
     testPathIgnorePatterns: ["/node_modules/", "<rootDir>/bin/", "<rootDir>/lib/"],
     // provider/package.json repeats the package name for the component provider; jest needs no module from there.
     modulePathIgnorePatterns: ["<rootDir>/bin/", "<rootDir>/lib/", "<rootDir>/provider/"],
-    transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    transform: { "^.+\\.ts$": "<rootDir>/test/support/sucraseTransform.js" },
     moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/test/support/lazyArborist.js" },
     testTimeout: 30000,
     // Most suites wait on the mock runtime or on child processes, so both cores pay off even on a 2-core machine.
