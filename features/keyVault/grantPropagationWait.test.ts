@@ -4,12 +4,24 @@ import { findResource } from "../../tools/offlineRuntime";
 import { runWith } from "../../test/helpers";
 import { FakeHttpsServer, TestCa, createTestCa } from "../../test/verifyFakes";
 
+/**
+ * The wait's clock: `sleep` moves it on at once instead of waiting, so the polls and the limit are exact and take no
+ * real time. The fake data plane reads the same clock.
+ */
+const clock = {
+    nowMs: 0,
+    now: () => clock.nowMs,
+    sleep: async (ms: number) => {
+        clock.nowMs += ms;
+    },
+};
+
 /** A fake of Key Vault's data plane that refuses with 403 ForbiddenByRbac until `grantWorksAfterMs` has passed. */
 function vaultDataPlane(server: FakeHttpsServer, grantWorksAfterMs: number): void {
-    const started = Date.now();
+    const started = clock.now();
     server.route = (request) => {
         if (request.path !== "/certificates" || request.headers.authorization !== "Bearer deployer-token") return undefined;
-        return Date.now() - started < grantWorksAfterMs
+        return clock.now() - started < grantWorksAfterMs
             ? { status: 403, body: { error: { code: "Forbidden", message: "Caller is not authorized", innererror: { code: "ForbiddenByRbac" } } } }
             : { status: 200, body: { value: [] } };
     };
@@ -25,8 +37,8 @@ describe("the bounded Key Vault grant wait, against a local HTTPS fake of the da
             return "deployer-token";
         },
         get: (url: string, token: string) => httpsGet(url, token, fs.readFileSync(ca.caCertFile, "utf8")),
-        sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-        now: () => Date.now(),
+        sleep: clock.sleep,
+        now: clock.now,
     };
 
     beforeAll(() => server.start());
@@ -38,20 +50,20 @@ describe("the bounded Key Vault grant wait, against a local HTTPS fake of the da
 
     test("ends as soon as the grant works: after the 403s, on the first 200", async () => {
         vaultDataPlane(server, 1200);
-        const started = Date.now();
+        const started = clock.now();
         const outcome = await waitUntilGranted({ vaultUri: `${server.url}/`, grantId: "grant-1", pollSeconds: 0.3, timeoutSeconds: 30 }, dependencies);
-        const elapsed = Date.now() - started;
-        expect(outcome.attempts).toBeGreaterThan(1);
+        // Refused at 0, 300, 600 and 900 ms; the poll at 1200 ms, the first after the grant works, ends it.
+        expect(clock.now() - started).toBe(1200);
+        expect(outcome.attempts).toBe(5);
         expect(server.requests.filter((request) => request.path === "/certificates")).toHaveLength(outcome.attempts);
         expect(server.requests[0].query.get("api-version")).toBe("7.4");
-        // It stopped within one poll of the grant starting to work, far short of the 30 s limit.
-        expect(elapsed).toBeLessThan(1200 + 300 + 1000);
     });
 
     test("fails with a clear error after the limit when the grant never works", async () => {
+        // Polls at 0, 200, ..., 1000 ms; one more would pass the 1 s limit.
         vaultDataPlane(server, Number.POSITIVE_INFINITY);
         await expect(waitUntilGranted({ vaultUri: `${server.url}/`, grantId: "grant-2", pollSeconds: 0.2, timeoutSeconds: 1 }, dependencies)).rejects.toThrow(
-            /did not accept the certificate manager's grant grant-2 within 1 s \(\d+ attempts; last answer: HTTP 403: .*ForbiddenByRbac.*running `pulumi up` again/,
+            /did not accept the certificate manager's grant grant-2 within 1 s \(6 attempts; last answer: HTTP 403: .*ForbiddenByRbac.*running `pulumi up` again/,
         );
     });
 
