@@ -8,10 +8,12 @@ const USAGE = `Usage: npm run bench:tests -- [--runs <n>] [--cold]
 Runs the whole \`npm test\` <n> times (default 3) under /usr/bin/time and prints, per run and as medians, the wall
 time, the CPU time (user + sys, the test processes and every child they start) and the peak RSS of the largest process.
 --cold gives each run an empty jest cache, as CI has. On a shared machine the CPU figures are the ones to compare;
-wall time on an idle 2-core machine is about max(CPU / 2, the type-check's CPU). Not a test: it prints figures.`;
+wall time on an idle 2-core machine is about max(CPU / 2, the type-check's CPU). Then the longest test files of the
+last run, from the durations the shares keep (test/support/shares.js). Not a test: it prints figures.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const TIME = "/usr/bin/time";
+const DURATIONS_FILE = path.join(PROJECT_DIR, "node_modules", ".cache", "batch-entra-tests", "durations.json");
 
 interface Run {
     readonly wall: number;
@@ -84,6 +86,23 @@ function main(): void {
         peakRssMiB: median(results.map((run) => run.peakRssMiB)),
     }));
     console.log(`load average after: ${os.loadavg()[0].toFixed(1)}`);
+    printLongestFiles(10);
+}
+
+/** The test files that took longest in the last run, from the durations the shares keep for their split. */
+function printLongestFiles(count: number): void {
+    let durations: Record<string, number>;
+    try {
+        durations = JSON.parse(fs.readFileSync(DURATIONS_FILE, "utf8"));
+    } catch {
+        return;
+    }
+    const files = Object.entries(durations).sort(([, a], [, b]) => b - a);
+    const total = files.reduce((sum, [, ms]) => sum + ms, 0);
+    console.log(`longest test files of the last run (wall, loading included; all ${files.length}: ${(total / 1000).toFixed(1)} s):`);
+    for (const [file, ms] of files.slice(0, count)) {
+        console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${file}`);
+    }
 }
 
 main();
