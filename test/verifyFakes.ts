@@ -251,6 +251,8 @@ class VerifyRunner {
     private readonly child: ChildProcess;
     private output = "";
     private pending?: { resolve(run: VerifyRun): void; reject(error: Error): void };
+    /** Set once the process has ended: a run that timed out kills it, and the next run starts another. */
+    exited = false;
 
     constructor(ca: TestCa) {
         this.child = spawn(process.execPath, [...TYPESCRIPT_RUNNER, "test/verifyRunner.ts"], {
@@ -261,27 +263,30 @@ class VerifyRunner {
         // Anything printed outside a run (a load error) is kept for the failure message.
         this.child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString("utf8")));
         this.child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString("utf8")));
-        this.child.on("message", (run: VerifyRun) => {
-            const pending = this.pending;
-            this.pending = undefined;
-            pending?.resolve(run);
-        });
+        this.child.on("message", (run: VerifyRun) => this.settle((pending) => pending.resolve(run)));
+        this.child.on("error", (error) => this.settle((pending) => pending.reject(error)));
         this.child.on("exit", (code, signal) => {
-            this.pending?.reject(new Error(`test/verifyRunner.ts exited (${signal ?? code}) during a run:\n${this.output}`));
-            this.pending = undefined;
+            this.exited = true;
+            this.settle((pending) => pending.reject(new Error(`test/verifyRunner.ts ended (${signal ?? code}) during a run:\n${this.output}`)));
         });
+    }
+
+    private settle(settleOne: (pending: NonNullable<VerifyRunner["pending"]>) => void): void {
+        const pending = this.pending;
+        this.pending = undefined;
+        if (pending) settleOne(pending);
     }
 
     run(args: readonly string[], env: Record<string, string>, timeoutMs: number): Promise<VerifyRun> {
         if (this.pending) throw new Error("runVerify: one run at a time (await the previous one)");
         return new Promise<VerifyRun>((resolve, reject) => {
             const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
-            const settle = <T>(done: (value: T) => void) => (value: T) => {
+            const clearing = <T>(done: (value: T) => void) => (value: T) => {
                 clearTimeout(timer);
                 done(value);
             };
-            this.pending = { resolve: settle(resolve), reject: settle(reject) };
-            this.child.send({ args, env });
+            this.pending = { resolve: clearing(resolve), reject: clearing(reject) };
+            this.child.send({ args, env }, (error) => error && this.settle((pending) => pending.reject(error)));
         });
     }
 
@@ -297,7 +302,7 @@ class VerifyRunner {
  */
 export function runVerify(args: readonly string[], env: Record<string, string>, ca: TestCa, timeoutMs = 60_000): Promise<VerifyRun> {
     let runner = runners.get(ca);
-    if (!runner) {
+    if (!runner || runner.exited) {
         runner = new VerifyRunner(ca);
         runners.set(ca, runner);
     }
