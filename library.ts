@@ -47,3 +47,9 @@ export {
     type VaultPrincipal,
     type VaultPrivateEndpointArgs,
 } from "./features/pools/poolIdentityVault";
+export { ClientCredentialVault, type ClientCredentialVaultArgs } from "./features/clientCredentials/clientCredentialVault";
+export { WorkloadIdentities, type WorkloadIdentitiesArgs } from "./features/clientCredentials/workloadIdentities";
+export { LogAnalyticsDiagnostics, type DiagnosticTarget, type LogAnalyticsDiagnosticsArgs } from "./features/operations/diagnostics";
+export { ResourceLocks, type LockTarget, type ResourceLocksArgs } from "./features/operations/resourceLocks";
+export { NodeIdentityAutoStorage, type NodeIdentityAutoStorageArgs } from "./features/pools/nodeIdentity";
+export { PrivateDnsZones, PrivateEndpointWithDns, type PrivateDnsZonesArgs, type PrivateEndpointWithDnsArgs } from "./features/privateNetworking/privateNetworking";
