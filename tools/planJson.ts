@@ -169,7 +169,8 @@ function fromState(state: PreviewState, deleteBeforeReplace: ReadonlySet<string>
         secretPaths: [],
         dependencies: state.dependencies ?? [],
         options: {
-            deleteBeforeReplace: deleteBeforeReplace.has(state.urn),
+            // Plans written before it moved under EXTENSION_KEY kept it in the state.
+            deleteBeforeReplace: deleteBeforeReplace.has(state.urn) || (state as { deleteBeforeReplace?: boolean }).deleteBeforeReplace === true,
             retainOnDelete: state.retainOnDelete ?? false,
             protect: state.protect ?? false,
             ignoreChanges: state.ignoreChanges ?? [],
