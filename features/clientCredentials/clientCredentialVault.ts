@@ -295,7 +295,7 @@ function clientCredentialVaultProblems(args: ClientCredentialVaultArgs): (ArgPro
     return [
         certificate && !certificateManager ? { arg: "certificateManager", problem: "is required with certificate: someone must be allowed to create it", example: MANAGER_EXAMPLE } : undefined,
         renewal === undefined ? undefined : { arg: "certificate.renewDaysBeforeExpiry", problem: renewal, example: "30 (with validityMonths 6)" },
-        ...credentialReaderProblems(readers as unknown as Record<string, unknown>[]).map(({ at, problem }) => ({ arg: `readers${at}`, problem, example: READERS_EXAMPLE })),
+        ...credentialReaderProblems(readers).map(({ at, problem }) => ({ arg: `readers${at}`, problem, example: READERS_EXAMPLE })),
         readers.length > 0 && !certificate && !clientSecret
             ? { arg: "readers", problem: "names readers, but nothing is delivered to Key Vault: set clientSecret or certificate", example: "[]" }
             : undefined,

@@ -51,6 +51,13 @@ export function emailProblem(value: string): string | undefined {
     return EMAIL.test(value) ? undefined : `${shown(value)} is not an email address`;
 }
 
+/** A problem with a list entry's field (`at` is `[index].field`, and `index` is set) or with the list as a whole (`at` is ""). */
+export interface EntryProblem {
+    readonly at: string;
+    readonly index?: number;
+    readonly problem: string;
+}
+
 /** Key Vault renews a certificate only less than its shortest possible validity before it expires. */
 export function certificateRenewalProblem(renewDaysBeforeExpiry: number, validityMonths: number): string | undefined {
     return renewDaysBeforeExpiry < validityMonths * SHORTEST_MONTH_DAYS
@@ -60,7 +67,7 @@ export function certificateRenewalProblem(renewDaysBeforeExpiry: number, validit
 }
 
 /** The readers' problems by `[index].field` (or "" for the list), for the reader and the vault component alike. */
-export function credentialReaderProblems(readers: readonly Record<string, unknown>[]): { at: string; index?: number; problem: string }[] {
+export function credentialReaderProblems(readers: readonly Partial<Record<"principalId" | "principalType", unknown>>[]): EntryProblem[] {
     const problems = readers.flatMap(({ principalId, principalType }, index) => [
         ...(typeof principalId !== "string" || !isGuid(principalId) ? [{ at: `[${index}].principalId`, index, problem: `${shown(principalId)} is not an object ID (a GUID)` }] : []),
         ...(PRINCIPAL_TYPES.includes(principalType as PrincipalType)
@@ -190,8 +197,8 @@ export function subjectProblem(issuer: string, subject: string): string | undefi
  * The workload identities' problems by `[index].field` (or "" for the list), for the reader and the WorkloadIdentities
  * component alike: the count, each entry's fields, then names and issuer-subject pairs listed twice among the rest.
  */
-export function workloadIdentityProblems(entries: readonly Record<string, unknown>[]): { at: string; index?: number; problem: string }[] {
-    const problems: { at: string; index?: number; problem: string }[] = [];
+export function workloadIdentityProblems(entries: readonly Partial<Record<"name" | "issuer" | "subject" | "audiences", unknown>>[]): EntryProblem[] {
+    const problems: EntryProblem[] = [];
     if (entries.length > FEDERATED_CREDENTIALS_PER_APP.max) {
         problems.push({ at: "", problem: `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}` });
     }

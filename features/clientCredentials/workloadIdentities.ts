@@ -34,7 +34,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         super("batch-entra:index:WorkloadIdentities", name, {}, aliasFormerType(opts, "batch-entra:app:WorkloadIdentities"));
         refuseBadArgs(
             this,
-            workloadIdentityProblems(args.identities as unknown as Record<string, unknown>[]).map(({ at, problem }) => ({ arg: `identities${at}`, problem, example: WORKLOAD_EXAMPLE })),
+            workloadIdentityProblems(args.identities).map(({ at, problem }) => ({ arg: `identities${at}`, problem, example: WORKLOAD_EXAMPLE })),
         );
         this.credentials = args.identities.map(
             (identity) =>

@@ -83,6 +83,11 @@ export function virtualNetworkIdProblem(value: string): string | undefined {
         : `${shown(value)} is not a virtual network resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<network>)`;
 }
 
+/** An example ARM ID of the zone `group` endpoints resolve in, in `cloud`. */
+export function privateDnsZoneIdExample(cloud: CloudName, group: PrivateEndpointGroup): string {
+    return `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${PRIVATE_DNS_ZONE_NAMES[cloud][group]}`;
+}
+
 /**
  * Why `id` cannot be the private DNS zone of `group` endpoints in any of `clouds`: not a zone's ARM ID, or a zone
  * no client of those clouds asks for that sub-resource's records.
@@ -147,9 +152,7 @@ export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: Cloud
 
 function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boolean): PrivateDnsZoneChoice {
     const key = PRIVATE_DNS_ZONES_KEY.name;
-    const names = PRIVATE_DNS_ZONE_NAMES[cloud];
-    const zoneId = (group: PrivateEndpointGroup) =>
-        `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${names[group]}`;
+    const zoneId = (group: PrivateEndpointGroup) => privateDnsZoneIdExample(cloud, group);
     const mapExample = JSON.stringify({ batchAccount: zoneId("batchAccount"), nodeManagement: zoneId("nodeManagement"), vault: zoneId("vault") });
     const given = reader.wordOrStructure(key);
     if (given === undefined) {

@@ -14,6 +14,7 @@ import {
     SUBNET_ID_EXAMPLE,
     VIRTUAL_NETWORK_ID_EXAMPLE,
     parseSubnetId,
+    privateDnsZoneIdExample,
     privateDnsZoneIdProblem,
     virtualNetworkIdProblem,
 } from "./config";
@@ -121,8 +122,6 @@ export function privateEndpointWaitingFor(args: PrivateEndpointWithDnsArgs, depe
     return args;
 }
 
-const ZONE_ID_EXAMPLE = `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${PRIVATE_DNS_ZONE_NAMES.public.batchAccount}`;
-
 /**
  * A private endpoint to one sub-resource, approved automatically (the deployer manages the target), and the DNS
  * zone group that keeps its A record in the private zone for as long as the endpoint exists.
@@ -172,7 +171,7 @@ export class PrivateEndpointWithDns extends pulumi.ComponentResource {
 /** The zone ID's problem for a library caller, who may target any cloud. */
 function zoneIdArgProblem(group: PrivateEndpointGroup, zoneId: string): ArgProblem | undefined {
     const problem = privateDnsZoneIdProblem(group, zoneId, Object.keys(PRIVATE_DNS_ZONE_NAMES) as CloudName[]);
-    return problem === undefined ? undefined : { arg: "privateDnsZoneId", problem, example: ZONE_ID_EXAMPLE };
+    return problem === undefined ? undefined : { arg: "privateDnsZoneId", problem, example: privateDnsZoneIdExample("public", group) };
 }
 
 /** A pool's subnet as the configuration named it, with the key it came from. */
