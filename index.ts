@@ -74,32 +74,23 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
           }
         : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid };
     // The deploy identity must own the client app before CI takes over, so the bootstrap run creates it first.
-    const pipeline = settings.pipeline.enabled
+    const { enabled: pipelineEnabled, ...configuredPipeline } = settings.pipeline;
+    const pipeline = pipelineEnabled
         ? new PipelineIdentity("pipeline", {
-              repository: settings.pipeline.repository,
-              deployEnvironments: [...settings.pipeline.deployEnvironments],
-              displayNamePrefix: settings.clientApp.displayName,
+              ...configuredPipeline,
               resourceGroupId: batchAccount.resourceGroupId,
               assignableRoleDefinitionIds: assignedRoles.roleDefinitionIds,
-              owners: [...settings.pipeline.owners],
           })
         : undefined;
 
+    const { owners, clientSecret, ...configuredApp } = settings.clientApp;
     const clientApp = new BatchClientApp("batch-client", {
-        displayName: settings.clientApp.displayName,
-        signInAudience: settings.clientApp.signInAudience,
+        ...configuredApp,
         // The configured owners whoever deploys, so a second deployer's update changes nothing.
-        owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...settings.clientApp.owners, id]) : [...settings.clientApp.owners],
+        owners: pipeline ? pipeline.deployServicePrincipalObjectId.apply((id) => [...owners, id]) : owners,
         addDeployerAsOwner: false,
         ownerChangesNeedAdministratorFor: pipeline?.deployServicePrincipalObjectId,
-        redirectUris: {
-            web: [...settings.clientApp.redirectUris.web],
-            spa: [...settings.clientApp.redirectUris.spa],
-            publicClient: [...settings.clientApp.redirectUris.publicClient],
-        },
-        allowPublicClientFlows: settings.clientApp.allowPublicClientFlows,
-        grantAdminConsent: settings.clientApp.grantAdminConsent,
-        clientSecret: settings.clientCredential.mode === "secret" ? settings.clientApp.clientSecret : undefined,
+        clientSecret: settings.clientCredential.mode === "secret" ? clientSecret : undefined,
     });
     const clientCredentials = declareClientCredentials(settings.clientCredential, {
         stack: settings,

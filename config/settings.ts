@@ -58,7 +58,7 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     checkStackRegion(reader, batchAccount.location, cloud.name, reader.isSet("location") ? "location" : "azure-native:location");
     const rbac = readRbacSettings(reader, batchAccount.resourceGroup.name);
     const pools = readPoolSettings(reader, stack, cloud.name, batchAccount.publicNetworkAccess === "Disabled" ? "none" : "batchManaged");
-    const pipeline = readPipelineSettings(reader, stack.stackName);
+    const pipeline = readPipelineSettings(reader, stack.stackName, clientApp.displayName);
     const privateNetworking = readPrivateNetworkingSettings(reader, cloud.name);
     const operations = readOperationsSettings(reader);
     const clientCredential = readClientCredentialSettings(reader, clientApp);
