@@ -5,7 +5,7 @@ import { certificateProvider } from "./azure/classicProvider";
 import { BatchAccount } from "./features/batchAccount/batchAccount";
 import { BatchClientApp } from "./features/clientApp/batchClientApp";
 import { declareClientCredentials } from "./features/clientCredentials/clientCredentials";
-import { BatchRbac, BatchRbacArgs, RoleGrant } from "./features/rbac/batchRbac";
+import { declareRbac } from "./features/rbac/declareRbac";
 import { PrivateNetwork, checkPoolNetworks, declareOperations, declarePrivateNetwork } from "./features/privateNetworking/networkAndOperations";
 import { NodeIdentityAutoStorage, poolNodeIdentityId } from "./features/pools/nodeIdentity";
 import { CertificateRotatingPool, certificateRotatingPoolWaitingFor, poolScaleChoice } from "./features/pools/certificateRotatingPool";
@@ -15,7 +15,6 @@ import { PoolIdentityVault, poolIdentityAccess } from "./features/pools/poolIden
 import { generationalVaultName } from "./features/keyVault/recoverableVault";
 import { defaultBatchAccountName } from "./features/batchAccount/config";
 import { ownEntry } from "./config/lookup";
-import { shortHash } from "./config/naming";
 import { batchDefaultScope, batchUserImpersonationScope } from "./azure/clouds";
 import { describeConfigWarning } from "./config/problems";
 import { Settings, pulumiRawConfig, readSettings } from "./config/settings";
@@ -60,19 +59,6 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
         subscriptionId,
     });
 
-    const { rbac } = settings;
-    const jobSubmitter = rbac.jobSubmitterRole;
-    const nameSuffix = `${settings.projectName}-${settings.stackName}`;
-    const jobSubmitterRole: BatchRbacArgs["jobSubmitterRole"] = jobSubmitter.create
-        ? {
-              create: {
-                  assignableScope:
-                      jobSubmitter.assignableScope === "subscription" ? pulumi.interpolate`/subscriptions/${subscriptionId}` : batchAccount.resourceGroupId,
-                  nameSuffix,
-                  allowAutopool: jobSubmitter.allowAutopool,
-              },
-          }
-        : { existingRoleDefinitionGuid: jobSubmitter.existingRoleDefinitionGuid };
     // The deploy identity must own the client app before CI takes over, so the bootstrap run creates it first.
     const { enabled: pipelineEnabled, ...configuredPipeline } = settings.pipeline;
     const pipeline = pipelineEnabled
@@ -103,22 +89,11 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
         tags: settings.tags,
     });
 
-    const grants: RoleGrant[] = [
-        { key: "app", principalId: clientApp.servicePrincipalObjectId, principalType: "ServicePrincipal", role: rbac.appRole },
-        ...rbac.roleAssignments.map((assignment) => ({ key: assignment.principalId, ...assignment })),
-        ...rbac.appExtraScopes.map((extra) => ({
-            // Keyed by the scope, not the list position, so reordering the list replaces nothing.
-            key: `app-${shortHash(extra.scope.toLowerCase(), 8)}`,
-            principalId: clientApp.servicePrincipalObjectId,
-            principalType: "ServicePrincipal" as const,
-            ...extra,
-        })),
-    ];
-    const batchRbac = new BatchRbac("batch-rbac", {
+    const batchRbac = declareRbac(settings.rbac, {
         batchAccountId: batchAccount.id,
+        resourceGroupId: batchAccount.resourceGroupId,
         subscriptionId,
-        jobSubmitterRole,
-        grants,
+        appServicePrincipalObjectId: clientApp.servicePrincipalObjectId,
     });
 
     const privateNetwork = declarePrivateNetwork(settings, batchAccount);
