@@ -50,7 +50,7 @@ export function checkPipelineReach(
             }
         }),
     );
-    const identityGroup = settings.pools.identityResourceGroup;
+    const identityGroup = settings.pools.identityResourceGroupName;
     if (identityGroup !== undefined && identityGroup.toLowerCase() !== group.toLowerCase()) {
         refuse("poolIdentityResourceGroup", `"${identityGroup}" is another resource group`, group);
     }

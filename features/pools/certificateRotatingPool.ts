@@ -4,7 +4,7 @@ import { CLOUDS } from "../../azure/clouds";
 import { PoolScale, PoolScaleSettings } from "./poolScale";
 import { aliasFormerType } from "../typeToken";
 import { exactlyOneArgProblem, refuseBadArgs, textArgProblem } from "../argRules";
-import { POOL_NAME_RULE, PoolImage, PoolScale as PoolScaleDefinition, VM_SIZE_RULE } from "./config";
+import { POOL_NAME_RULE, PoolImage, VM_SIZE_RULE } from "./config";
 import { PoolPublicIPs } from "../privateNetworking/poolNetwork";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
@@ -125,8 +125,13 @@ export function poolScaleOf(pool: CertificateRotatingPool): PoolScale | undefine
     return poolScales.get(pool);
 }
 
-/** The config's scale union as the component's one-of arg. */
-export function poolScaleChoice(scale: PoolScaleDefinition): CertificateRotatingPoolScale {
+/** A pool's scale as a kind-tagged union, the form programs that build their own pool lists may hold. */
+export type TaggedPoolScale =
+    | { readonly kind: "fixed"; readonly dedicatedNodes: number; readonly lowPriorityNodes: number }
+    | { readonly kind: "auto"; readonly formula: string; readonly evaluationInterval: string };
+
+/** A kind-tagged scale as the component's one-of arg (the stack's reader produces the one-of arg itself). */
+export function poolScaleChoice(scale: TaggedPoolScale): CertificateRotatingPoolScale {
     return scale.kind === "fixed"
         ? { fixed: { dedicatedNodes: scale.dedicatedNodes, lowPriorityNodes: scale.lowPriorityNodes } }
         : { auto: { formula: scale.formula, evaluationInterval: scale.evaluationInterval } };
