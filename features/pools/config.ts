@@ -8,7 +8,7 @@ import { ConfigReader, EXAMPLE_GUID } from "../../config/reader";
 import { TextRule } from "../argRules";
 import { defineKey } from "../../config/keys";
 import { stackLabel } from "../../config/naming";
-import type { CertificateRotatingPoolArgs, CertificateRotatingPoolScale } from "./certificateRotatingPool";
+import type { CertificateRotatingPoolArgs, CertificateRotatingPoolScale, FixedPoolScale } from "./certificateRotatingPool";
 import type { CertificateToCreate, ExistingCertificateReference, PoolIdentityVaultArgs, VaultPermissionModel } from "./poolIdentityVault";
 
 /**
@@ -138,6 +138,13 @@ export const DEFAULT_POOL_IMAGE = "ubuntu-24.04";
 export const LINUX_CERTIFICATE_STORE = "/var/lib/waagent/Microsoft.Azure.KeyVault";
 /** The Windows extension's store location; the store name is always MY (Personal). */
 export const WINDOWS_CERTIFICATE_STORE = "LocalMachine";
+
+/** How often nodes ask the vault for a renewed certificate unless a pool says otherwise: hourly. */
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 3600;
+/** A pool's fixed size unless it says otherwise: no node, so it costs nothing until someone scales it. */
+export const DEFAULT_NODE_COUNTS: Readonly<FixedPoolScale> = { dedicatedNodes: 0, lowPriorityNodes: 0 };
+/** Key Vault's own issuer: the vault signs the certificate itself. */
+export const DEFAULT_CERTIFICATE_ISSUER = "Self";
 
 /** Key Vault DNS suffix per cloud: secret URLs of another cloud cannot be reached by the nodes' identity. */
 export const KEY_VAULT_DNS_SUFFIX: Readonly<Record<CloudName, string>> = {
@@ -424,7 +431,7 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
     }
     const image = readImage(fields);
     const scale = readScale(fields);
-    const pollingIntervalSeconds = fields.integer("pollingIntervalSeconds", 3600, {
+    const pollingIntervalSeconds = fields.integer("pollingIntervalSeconds", DEFAULT_POLLING_INTERVAL_SECONDS, {
         min: 60,
         max: 86400,
         why: "how often nodes ask the vault for a renewed certificate: between a minute and a day",
@@ -497,7 +504,7 @@ function readScale(fields: PoolEntryReader): CertificateRotatingPoolScale {
         const autoScale = fields.raw("autoScale");
         if (!isObject(autoScale) || typeof autoScale.formula !== "string" || autoScale.formula.trim() === "") {
             fields.report("autoScale.formula", "is required: the autoscale formula Batch evaluates", autoScaleExample);
-            return { fixed: { dedicatedNodes: 0, lowPriorityNodes: 0 } };
+            return { fixed: { ...DEFAULT_NODE_COUNTS } };
         }
         const interval = autoScale.evaluationInterval ?? "PT15M";
         const minutes = typeof interval === "string" ? durationMinutes(interval) : undefined;
@@ -516,7 +523,8 @@ function readScale(fields: PoolEntryReader): CertificateRotatingPoolScale {
         return { auto: { formula: autoScale.formula.trim(), evaluationInterval: String(interval) } };
     }
     const limit = { min: 0, max: 10000, why: "node counts" };
-    return { fixed: { dedicatedNodes: fields.integer("dedicatedNodes", 0, limit), lowPriorityNodes: fields.integer("lowPriorityNodes", 0, limit) } };
+    const { dedicatedNodes, lowPriorityNodes } = DEFAULT_NODE_COUNTS;
+    return { fixed: { dedicatedNodes: fields.integer("dedicatedNodes", dedicatedNodes, limit), lowPriorityNodes: fields.integer("lowPriorityNodes", lowPriorityNodes, limit) } };
 }
 
 function durationMinutes(value: string): number | undefined {
@@ -571,7 +579,7 @@ function createdCertificate(fields: PoolEntryReader | undefined, poolName: strin
         dnsNames: [],
         validityMonths: 12,
         daysBeforeExpiry: 30,
-        issuerName: "Self",
+        issuerName: DEFAULT_CERTIFICATE_ISSUER,
     };
     if (fields === undefined) {
         return defaults;
