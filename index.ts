@@ -10,7 +10,7 @@ import { poolNodeIdentityId } from "./features/pools/nodeIdentity";
 import { declarePools } from "./features/pools/declarePools";
 import { PipelineIdentity } from "./features/pipeline/pipelineIdentity";
 import { AssignedRoles } from "./features/rbac/assignedRoles";
-import { defaultBatchAccountName } from "./features/batchAccount/config";
+import { batchAccountName } from "./features/batchAccount/config";
 import { batchDefaultScope, batchUserImpersonationScope } from "./azure/clouds";
 import { describeConfigWarning } from "./config/problems";
 import { Settings, pulumiRawConfig, readSettings } from "./config/settings";
@@ -45,10 +45,9 @@ function declareStack(settings: Settings, assignedRoles: AssignedRoles): Record<
     const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
     const accountSettings = settings.batchAccount;
-    const { accountName, ...configuredAccount } = accountSettings;
     const batchAccount = new BatchAccount("batch", {
-        ...configuredAccount,
-        accountName: accountName ?? subscriptionId.apply((id) => defaultBatchAccountName(settings, id)),
+        ...accountSettings,
+        accountName: batchAccountName(settings, accountSettings, subscriptionId),
         allowedNodeManagementIpRanges: [...settings.privateNetworking.nodeManagementIpRanges],
         autoStorageNodeIdentityId: poolNodeIdentityId(settings, subscriptionId),
         tags: settings.tags,

@@ -6,6 +6,7 @@ import type { StackIdentity } from "../../config/settings";
 import { TextRule } from "../argRules";
 import type { AuthenticationMode, BatchAccountArgs, PublicNetworkAccess, ResourceGroupReference } from "./batchAccount";
 import { defineKey } from "../../config/keys";
+import type { Input, Output } from "@pulumi/pulumi";
 
 /**
  * The BatchAccount args the stack's keys configure, as the component takes them: a new account setting is an arg
@@ -16,7 +17,7 @@ export interface BatchAccountSettings
     extends Omit<BatchAccountArgs, "accountName" | "subscriptionId" | "autoStorageNodeIdentityId" | "allowedNodeManagementIpRanges" | "tags"> {
     /** The account's resource group; `existing` is always decided by the stack (useExistingResourceGroup). */
     readonly resourceGroup: Required<ResourceGroupReference>;
-    /** The account name given in config; undefined means derive one (see defaultBatchAccountName). */
+    /** The account name given in config; undefined means derive one (see batchAccountName). */
     readonly accountName: string | undefined;
     /** Always starts with AAD; SharedKey and TaskAuthenticationToken only with their explicit flags. */
     readonly allowedAuthenticationModes: AuthenticationMode[];
@@ -55,6 +56,11 @@ const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups
 export function defaultBatchAccountName(stack: StackIdentity, subscriptionId: string): string {
     const readable = `batch${stack.stackName.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 9)}`;
     return `${readable}${shortHash(`${subscriptionId}/${stack.projectName}/${stack.stackName}`, 24 - readable.length)}`;
+}
+
+/** The account name the stack configures, or else the derived one, known once the subscription is. */
+export function batchAccountName(stack: StackIdentity, account: BatchAccountSettings, subscriptionId: Output<string>): Input<string> {
+    return account.accountName ?? subscriptionId.apply((id) => defaultBatchAccountName(stack, id));
 }
 
 export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, stack: StackIdentity): BatchAccountSettings {
