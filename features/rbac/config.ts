@@ -12,7 +12,7 @@ import {
 import { defineKey } from "../../config/keys";
 import { shortHash, stackLabel } from "../../config/naming";
 import type { StackIdentity } from "../../config/settings";
-import type { JobSubmitterRoleArgs, JobSubmitterRoleChoice, PrincipalType, RoleGrant } from "./batchRbac";
+import type { BatchRbacArgs, JobSubmitterRoleArgs, JobSubmitterRoleChoice, PrincipalType, RoleGrant } from "./batchRbac";
 
 export type JobSubmitterRoleScope = "resourceGroup" | "subscription";
 
@@ -28,11 +28,11 @@ export interface ConfiguredJobSubmitterRole extends Omit<JobSubmitterRoleChoice,
 }
 
 /**
- * The BatchRbac grants and Job Submitter role the stack's keys configure, in the component's shapes: a new RBAC
- * setting is read here, with nothing to copy in index.ts. declareRbac adds what only the running program knows (the
- * account, the subscription, the app's service principal).
+ * The BatchRbac args the stack's keys configure, grants and Job Submitter role in the component's shapes: a new RBAC
+ * setting (a BatchRbac arg, a grant's or the role's field) is read here, with nothing to copy in index.ts or
+ * declareRbac, which adds what only the running program knows (the account, the subscription, the app's principal).
  */
-export interface RbacSettings {
+export interface RbacSettings extends Omit<BatchRbacArgs, "batchAccountId" | "subscriptionId" | "jobSubmitterRole" | "grants"> {
     /** The role the app's service principal gets on the Batch account. */
     readonly appRole: BatchRoleToken;
     /** Users, groups and service principals with a role on the Batch account; each principal once, keyed by its object ID. */

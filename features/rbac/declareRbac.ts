@@ -16,9 +16,11 @@ export interface RbacContext {
  * extra scopes, and the configured principals' roles, in that order.
  */
 export function declareRbac(rbac: RbacSettings, context: RbacContext): BatchRbac {
-    const { create, existingRoleDefinitionGuid } = rbac.jobSubmitterRole;
+    const { appRole, roleAssignments, appExtraScopes, jobSubmitterRole, ...configured } = rbac;
+    const { create, existingRoleDefinitionGuid } = jobSubmitterRole;
     const app = { principalId: context.appServicePrincipalObjectId, principalType: PrincipalType.ServicePrincipal };
     return new BatchRbac("batch-rbac", {
+        ...configured,
         batchAccountId: context.batchAccountId,
         subscriptionId: context.subscriptionId,
         jobSubmitterRole: create
@@ -29,6 +31,6 @@ export function declareRbac(rbac: RbacSettings, context: RbacContext): BatchRbac
                   },
               }
             : { existingRoleDefinitionGuid },
-        grants: [{ key: "app", ...app, role: rbac.appRole }, ...rbac.roleAssignments, ...rbac.appExtraScopes.map((grant) => ({ ...app, ...grant }))],
+        grants: [{ key: "app", ...app, role: appRole }, ...roleAssignments, ...appExtraScopes.map((grant) => ({ ...app, ...grant }))],
     });
 }
