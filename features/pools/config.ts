@@ -41,7 +41,6 @@ export interface CertificateManager {
     readonly principalType: CertificateManagerType;
 }
 
-
 /** A pool image's operating system (an `as const` object, an enum in the component provider's schema). */
 export const OsFamily = { Linux: "linux", Windows: "windows" } as const;
 export type OsFamily = (typeof OsFamily)[keyof typeof OsFamily];
