@@ -1,6 +1,6 @@
 import { BATCH_IP_RULES_PER_ENDPOINT, SUBSCRIPTION_ID_PREFIX } from "../../azure/limits";
 import { shown } from "../../config/messages";
-import { shortHash } from "../../config/naming";
+import { shortHash, stackLabel } from "../../config/naming";
 import { ConfigReader, RawConfig } from "../../config/reader";
 import type { StackIdentity } from "../../config/settings";
 import { TextRule } from "../argRules";
@@ -71,7 +71,7 @@ export function batchAccountName(stack: StackIdentity, account: BatchAccountSett
 export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, stack: StackIdentity): BatchAccountSettings {
     const location = readLocation(reader, raw);
 
-    const resourceGroupName = reader.string(RESOURCE_GROUP_NAME_KEY.name, `rg-${stack.projectName}-${stack.stackName}`, RESOURCE_GROUP_NAME_RULE);
+    const resourceGroupName = reader.string(RESOURCE_GROUP_NAME_KEY.name, `rg-${stackLabel(stack)}`, RESOURCE_GROUP_NAME_RULE);
     const existingResourceGroup = reader.boolean(USE_EXISTING_RESOURCE_GROUP_KEY.name, USE_EXISTING_RESOURCE_GROUP_KEY.default);
 
     const accountName = reader.optionalString(BATCH_ACCOUNT_NAME_KEY.name, ACCOUNT_NAME_RULE);
