@@ -64,7 +64,10 @@ function signedInUser(): FakeAnswer {
     };
 }
 
-/** Entra ID's device-code flow: the code, one "authorization pending" poll, then `afterSignIn`. */
+/**
+ * Entra ID's device-code flow: the code, one "authorization pending" poll, then `afterSignIn`. Entra asks clients to
+ * poll every 5 s; this fake asks for 0, so MSAL polls again at once instead of the test waiting a second per run.
+ */
 function serveDeviceCodeFlow(afterSignIn: () => FakeAnswer = signedInUser): void {
     let polls = 0;
     entra.route = (request) => {
@@ -79,7 +82,7 @@ function serveDeviceCodeFlow(afterSignIn: () => FakeAnswer = signedInUser): void
                     device_code: DEVICE_CODE,
                     verification_uri: "https://microsoft.com/devicelogin",
                     expires_in: 900,
-                    interval: 1,
+                    interval: 0,
                     message: `To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ${USER_CODE} to authenticate.`,
                 },
             };
