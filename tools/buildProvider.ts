@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { formatDiagnostics, parseTsconfig, repositorySourceClosure } from "./typescriptSources";
 
 /*
  * Compiles the component provider (provider/index.ts and every repository file it imports) to JavaScript under
@@ -16,39 +17,15 @@ const REPOSITORY_DIR = path.dirname(PROVIDER_DIR);
 export const PROVIDER_BUILD_DIR = path.join(PROVIDER_DIR, "bin");
 
 function compilerOptions(): ts.CompilerOptions {
-    const configPath = path.join(PROVIDER_DIR, "tsconfig.json");
-    const config = ts.readConfigFile(configPath, ts.sys.readFile);
-    if (config.error) {
-        throw new Error(`${configPath}: ${ts.flattenDiagnosticMessageText(config.error.messageText, "\n")}`);
-    }
-    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, PROVIDER_DIR);
+    const { options } = parseTsconfig(path.join(PROVIDER_DIR, "tsconfig.json"));
     // Source maps keep the plugin's stack traces pointing at the .ts files (run-plugin loads source-map-support).
-    return { ...parsed.options, isolatedModules: true, sourceMap: true, inlineSources: false, declaration: false, noEmit: false };
-}
-
-/** The repository's own TypeScript files `entry` imports, directly or not (node_modules are loaded as installed). */
-function sourceClosure(entry: string, options: ts.CompilerOptions): string[] {
-    const found = new Set<string>([entry]);
-    const queue = [entry];
-    while (queue.length > 0) {
-        const file = queue.shift()!;
-        const { importedFiles } = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true);
-        for (const { fileName: specifier } of importedFiles) {
-            const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
-            if (!resolved || resolved.isExternalLibraryImport || resolved.extension !== ts.Extension.Ts || found.has(resolved.resolvedFileName)) {
-                continue;
-            }
-            found.add(resolved.resolvedFileName);
-            queue.push(resolved.resolvedFileName);
-        }
-    }
-    return [...found].sort();
+    return { ...options, isolatedModules: true, sourceMap: true, inlineSources: false, declaration: false, noEmit: false };
 }
 
 /** Writes provider/bin/ afresh: `<path in the repository>.js` and its source map for each file of the closure. */
 export function buildProvider(): string[] {
     const options = compilerOptions();
-    const sources = sourceClosure(path.join(PROVIDER_DIR, "index.ts"), options);
+    const sources = repositorySourceClosure([path.join(PROVIDER_DIR, "index.ts")], options);
     fs.rmSync(PROVIDER_BUILD_DIR, { recursive: true, force: true });
     for (const source of sources) {
         const output = path.join(PROVIDER_BUILD_DIR, path.relative(REPOSITORY_DIR, source)).replace(/\.ts$/, ".js");
@@ -58,7 +35,7 @@ export function buildProvider(): string[] {
             reportDiagnostics: true,
         });
         if (diagnostics && diagnostics.length > 0) {
-            throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (name) => name, getCurrentDirectory: () => REPOSITORY_DIR, getNewLine: () => "\n" }));
+            throw new Error(formatDiagnostics(diagnostics));
         }
         const map = JSON.parse(sourceMapText!);
         map.sources = [path.relative(path.dirname(output), source)];
