@@ -23,9 +23,52 @@ describe("the plan's JSON is the shape `pulumi preview --json` prints", () => {
         expect(Object.keys(json).sort()).toEqual(["batch-entra", "changeSummary", "steps"]);
         const secret = json.steps.find((step: any) => step.newState.type === "azuread:index/applicationPassword:ApplicationPassword");
         expect(secret).toMatchObject({ op: "create", provider: expect.stringContaining("pulumi:providers:azuread"), newState: { custom: true, parent: expect.any(String) } });
-        expect(json.changeSummary).toEqual({ create: json.steps.filter((step: any) => step.newState.custom).length });
+        // The engine counts every resource, the stack and components too; the text's cloud-resource count is ours.
+        expect(json.changeSummary).toEqual({ create: json.steps.length });
+        expect(json["batch-entra"].resourceChangeSummary).toEqual({ create: json.steps.filter((step: any) => step.newState.custom).length });
         expect(json["batch-entra"]).toMatchObject({ offline: true, project: "batch-entra", stack: "dev", warnings: { count: 0 }, outputs: { clientSecret: "[secret]" } });
         expect(fs.readFileSync(file, "utf8")).not.toContain("FAKE-SECRET");
+    });
+
+    test("fields as the CLI writes them (PreviewStep, ResourceV3 with omitempty): detailedDiff always, no false or empty field", async () => {
+        const file = path.join(tempDir("plan-shapes"), "plan.json");
+        expect((await capturedPlan(["--json", file])).code).toBe(0);
+        const { steps } = JSON.parse(fs.readFileSync(file, "utf8"));
+        const STEP_FIELDS = ["op", "urn", "provider", "oldState", "newState", "diffReasons", "replaceReasons", "detailedDiff"];
+        // ResourceV3's JSON names (sdk/go/common/apitype/core.go); deleteBeforeReplace is not one of them.
+        const STATE_FIELDS = [
+            "urn", "custom", "delete", "id", "type", "inputs", "outputs", "parent", "protect", "external", "dependencies", "initErrors",
+            "provider", "propertyDependencies", "pendingReplacement", "additionalSecretOutputs", "aliases", "customTimeouts", "importID",
+            "retainOnDelete", "deletedWith", "created", "modified", "sourcePosition", "ignoreChanges", "replaceOnChanges",
+        ];
+        for (const step of steps) {
+            expect(STEP_FIELDS).toEqual(expect.arrayContaining(Object.keys(step)));
+            expect(step).toHaveProperty("detailedDiff", null);
+            expect(STATE_FIELDS).toEqual(expect.arrayContaining(Object.keys(step.newState)));
+            const empty = Object.entries(step.newState).filter(
+                ([key, value]) => key !== "custom" && (value === false || value === "" || (typeof value === "object" && value !== null && Object.keys(value).length === 0)),
+            );
+            expect(empty).toEqual([]);
+        }
+        const dependent = steps.find((step: any) => step.newState.type === "azuread:index/servicePrincipal:ServicePrincipal");
+        expect(dependent.newState.dependencies.length).toBeGreaterThan(0);
+    });
+
+    test("a preview written without --show-sames is refused as a base, naming the flag; replacement steps declare one resource", () => {
+        const file = path.join(tempDir("plan-shapes"), "no-sames.json");
+        const urn = "urn:pulumi:dev::batch-entra::azuread:index/application:Application::app";
+        const state = { urn, custom: true, type: "azuread:index/application:Application", inputs: { displayName: "x" } };
+        fs.writeFileSync(file, JSON.stringify({ steps: [{ op: "update", urn, oldState: state, newState: state, detailedDiff: null }], changeSummary: { same: 20, update: 1 } }));
+        expect(() => readPlanFile(file, { project: "batch-entra", stack: "dev" })).toThrow(/written without --show-sames; .*pulumi preview --json --show-sames/);
+
+        fs.writeFileSync(
+            file,
+            JSON.stringify({
+                steps: ["create-replacement", "replace", "delete-replaced"].map((op) => ({ op, urn, oldState: state, newState: op === "delete-replaced" ? undefined : state, detailedDiff: null })),
+                changeSummary: { replace: 1 },
+            }),
+        );
+        expect(readPlanFile(file, { project: "batch-entra", stack: "dev" }).resources.map((resource) => resource.urn)).toEqual([urn]);
     });
 
     test("a real `pulumi preview --json` file is accepted as a diff base (stack taken from the URNs; delete steps skipped)", () => {
@@ -112,7 +155,10 @@ describe("warnings and errors", () => {
         const text = await capturedPlan(["--stack-file", file, "--json", json]);
         expect(text.code).toBe(0);
         expect(text.out).toMatch(/Warnings \(1; they do not stop the plan\):\n {4}warning: batch-entra:roleAssignments\[1\]\.principalId: 0{8}-0{4}-0{4}-0{4}-0{12} \(the nil GUID\) is no principal's object ID/);
-        expect(JSON.parse(fs.readFileSync(json, "utf8"))["batch-entra"].warnings.count).toBe(1);
+        const written = JSON.parse(fs.readFileSync(json, "utf8"));
+        expect(written["batch-entra"].warnings.count).toBe(1);
+        // Where `pulumi preview --json` lists the warnings a program logs.
+        expect(written.diagnostics).toEqual([{ message: expect.stringContaining("roleAssignments[1].principalId"), severity: "warning" }]);
         const markdown = await capturedPlan(["--stack-file", file, "--format", "markdown"]);
         expect(markdown.out).toContain("#### Warnings (1)");
         expect(markdown.out).toContain("batch-entra:roleAssignments\\[1\\].principalId");

@@ -8,60 +8,104 @@ import { providersWithRules } from "./replacementRules";
 /** The key under which the offline plan keeps what `pulumi preview --json` has no field for. */
 export const EXTENSION_KEY = "batch-entra";
 
-/** A resource's state as `pulumi preview --json` prints it in a step's `newState` / `oldState`. */
+/*
+ * The shapes below are the CLI's own, read from pulumi/pulumi: `PreviewDigest` and `PreviewStep` in
+ * sdk/go/common/display/json.go, filled by `ShowPreviewDigest` in pkg/backend/display/json.go, and `ResourceV3` in
+ * sdk/go/common/apitype/core.go for the states. Go's `omitempty` drops false, empty and absent values, so a state
+ * carries `protect` only when it is true and `dependencies` only when there are some; `custom` and a step's
+ * `detailedDiff` (null when the step has none) are always written. `deleteBeforeReplace` is no field of ResourceV3:
+ * the offline plan keeps it under EXTENSION_KEY.
+ */
+
+/** A resource's state as `pulumi preview --json` prints it in a step's `newState` / `oldState` (ResourceV3). */
 interface PreviewState {
     urn: string;
-    type: string;
     custom: boolean;
+    type: string;
+    inputs?: Record<string, unknown>;
     parent?: string;
-    provider?: string;
-    inputs: Record<string, unknown>;
-    dependencies: readonly string[];
     protect?: boolean;
-    retainOnDelete?: boolean;
-    deleteBeforeReplace?: boolean;
-    ignoreChanges?: readonly string[];
-    replaceOnChanges?: readonly string[];
+    dependencies?: readonly string[];
+    provider?: string;
     additionalSecretOutputs?: readonly string[];
     importID?: string;
+    retainOnDelete?: boolean;
+    ignoreChanges?: readonly string[];
+    replaceOnChanges?: readonly string[];
 }
 
 interface PreviewStep {
     op: string;
     urn: string;
     provider?: string;
-    newState?: PreviewState;
     oldState?: PreviewState;
+    newState?: PreviewState;
     diffReasons?: readonly string[];
     replaceReasons?: readonly string[];
-    detailedDiff?: Record<string, { kind: string; inputDiff: boolean }>;
+    detailedDiff: Record<string, { kind: string; inputDiff: boolean }> | null;
 }
+
+/** A warning as the CLI lists it under `diagnostics` (PreviewDiagnostic). */
+interface PreviewDiagnostic {
+    message: string;
+    severity: "warning";
+}
+
+/** The step ops the engine counts in `changeSummary`, which counts every resource, components and the stack too. */
+type ChangeSummary = Partial<Record<"create" | "update" | "replace" | "delete" | "same", number>>;
 
 export interface PlanJsonExtras {
     readonly diff?: PlanDiff;
     readonly policyViolations?: readonly PolicyViolation[];
 }
 
+/** Go's `omitempty`: false, empty strings, empty lists and empty maps are left out. */
+function omitEmpty<T extends object>(value: T): T {
+    const isEmpty = (field: unknown) =>
+        field === undefined ||
+        field === false ||
+        field === "" ||
+        (Array.isArray(field) && field.length === 0) ||
+        (typeof field === "object" && field !== null && !Array.isArray(field) && Object.keys(field).length === 0);
+    return Object.fromEntries(Object.entries(value).filter(([, field]) => !isEmpty(field))) as T;
+}
+
 function toState(resource: PlanResource): PreviewState {
     return {
-        urn: resource.urn,
-        type: resource.type,
+        ...omitEmpty({
+            urn: resource.urn,
+            type: resource.type,
+            inputs: resource.inputs,
+            parent: resource.parent,
+            protect: resource.options.protect,
+            dependencies: resource.dependencies,
+            provider: resource.provider,
+            additionalSecretOutputs: resource.options.additionalSecretOutputs,
+            importID: resource.options.importId,
+            retainOnDelete: resource.options.retainOnDelete,
+            ignoreChanges: resource.options.ignoreChanges,
+            replaceOnChanges: resource.options.replaceOnChanges,
+        }),
         custom: resource.custom,
-        parent: resource.parent,
-        provider: resource.provider,
-        inputs: resource.inputs,
-        dependencies: resource.dependencies,
-        protect: resource.options.protect,
-        retainOnDelete: resource.options.retainOnDelete,
-        deleteBeforeReplace: resource.options.deleteBeforeReplace,
-        ignoreChanges: resource.options.ignoreChanges,
-        replaceOnChanges: resource.options.replaceOnChanges,
-        additionalSecretOutputs: resource.options.additionalSecretOutputs,
-        importID: resource.options.importId,
     };
 }
 
-function changeFields(change: ResourceChange): Partial<PreviewStep> {
+/** A step with its fields in the CLI's order, empty ones left out but `detailedDiff`. */
+function inCliOrder(step: PreviewStep): PreviewStep {
+    const { op, urn, provider, oldState, newState, diffReasons, replaceReasons, detailedDiff } = step;
+    return { ...omitEmpty({ op, urn, provider, oldState, newState, diffReasons, replaceReasons }), detailedDiff };
+}
+
+/** What `changeSummary` says: every step counted by its op, as the engine's summary event counts them. */
+function changeSummaryOf(steps: readonly PreviewStep[]): ChangeSummary {
+    const summary: Record<string, number> = {};
+    for (const step of steps) {
+        summary[step.op] = (summary[step.op] ?? 0) + 1;
+    }
+    return summary;
+}
+
+function changeFields(change: ResourceChange): Pick<PreviewStep, "oldState" | "diffReasons" | "replaceReasons" | "detailedDiff"> {
     return {
         oldState: toState(change.before),
         diffReasons: change.changedInputs,
@@ -73,26 +117,32 @@ function changeFields(change: ResourceChange): Partial<PreviewStep> {
 }
 
 /**
- * The plan in the shape `pulumi preview --json` prints: one step per resource, `changeSummary`, secrets as
- * `[secret]`. The offline plan's own data (outputs, warnings, policy results) sits under EXTENSION_KEY.
+ * The plan in the shape `pulumi preview --json` prints: one step per resource (unchanged ones too, as with
+ * `--show-sames`), `diagnostics` for the warnings, `changeSummary`, secrets as `[secret]`. The offline plan's own
+ * data (outputs, the counts of cloud resources its text prints, policy results) sits under EXTENSION_KEY.
  */
 export function toPreviewJson(plan: Plan, extras: PlanJsonExtras = {}): object {
     const { diff } = extras;
+    const changes = new Map((diff?.changed ?? []).map((change) => [change.urn, change]));
     const steps: PreviewStep[] = plan.resources.map((resource) => {
         const op = stepOf(diff, resource.urn);
-        const change = diff?.changed.find((candidate) => candidate.urn === resource.urn);
-        return { op, urn: resource.urn, provider: resource.provider, newState: toState(resource), ...(change ? changeFields(change) : {}) };
+        const change = changes.get(resource.urn);
+        return { op, urn: resource.urn, provider: resource.provider, newState: toState(resource), ...(change ? changeFields(change) : { detailedDiff: null }) };
     });
     for (const resource of diff?.removed ?? []) {
-        steps.push({ op: "delete", urn: resource.urn, provider: resource.provider, oldState: toState(resource) });
+        steps.push({ op: "delete", urn: resource.urn, provider: resource.provider, oldState: toState(resource), detailedDiff: null });
     }
     const counts = stepCounts(plan, diff);
-    const changeSummary = Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
+    const diagnostics: PreviewDiagnostic[] = plan.warnings.map((message) => ({ message, severity: "warning" }));
+    const deleteBeforeReplace = [...plan.resources, ...(diff?.removed ?? [])].filter((resource) => resource.options.deleteBeforeReplace).map((resource) => resource.urn);
     return {
-        steps,
-        changeSummary,
+        steps: steps.map(inCliOrder),
+        ...(diagnostics.length > 0 ? { diagnostics } : {}),
+        changeSummary: changeSummaryOf(steps),
         [EXTENSION_KEY]: {
             offline: true,
+            resourceChangeSummary: Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0)),
+            ...(deleteBeforeReplace.length > 0 ? { deleteBeforeReplace } : {}),
             project: plan.project,
             stack: plan.stack,
             outputs: plan.outputs,
@@ -107,7 +157,7 @@ export function toPreviewJson(plan: Plan, extras: PlanJsonExtras = {}): object {
 /** A base plan that cannot be read or compared; the plan command reports it as a usage error. */
 export class PlanFileError extends Error {}
 
-function fromState(state: PreviewState): PlanResource {
+function fromState(state: PreviewState, deleteBeforeReplace: ReadonlySet<string>): PlanResource {
     return {
         urn: state.urn,
         type: state.type,
@@ -119,7 +169,8 @@ function fromState(state: PreviewState): PlanResource {
         secretPaths: [],
         dependencies: state.dependencies ?? [],
         options: {
-            deleteBeforeReplace: state.deleteBeforeReplace ?? false,
+            // Plans written before it moved under EXTENSION_KEY kept it in the state.
+            deleteBeforeReplace: deleteBeforeReplace.has(state.urn) || (state as { deleteBeforeReplace?: boolean }).deleteBeforeReplace === true,
             retainOnDelete: state.retainOnDelete ?? false,
             protect: state.protect ?? false,
             ignoreChanges: state.ignoreChanges ?? [],
@@ -138,13 +189,18 @@ function earlierPlanSteps(parsed: any): PreviewStep[] | undefined {
     if (!Array.isArray(parsed?.resources) || typeof parsed.project !== "string" || typeof parsed.stack !== "string") {
         return undefined;
     }
-    parsed[EXTENSION_KEY] = { project: parsed.project, stack: parsed.stack, outputs: parsed.outputs, secretOutputs: parsed.secretOutputs };
+    const deleteBeforeReplace = parsed.resources.filter((resource: any) => resource.options?.deleteBeforeReplace).map((resource: any) => resource.urn);
+    parsed[EXTENSION_KEY] = { project: parsed.project, stack: parsed.stack, outputs: parsed.outputs, secretOutputs: parsed.secretOutputs, deleteBeforeReplace };
     return parsed.resources.map((resource: any) => ({
         op: "create",
         urn: resource.urn,
         newState: { ...resource.options, importID: resource.options?.importId, ...resource, dependencies: resource.dependsOn ?? [] },
+        detailedDiff: null,
     }));
 }
+
+/** Step ops that remove a resource (sdk/go/common/display: OpDelete, OpDeleteReplaced, OpDiscard, OpDiscardReplaced, OpRemovePendingReplace). */
+const REMOVING_OPS: ReadonlySet<string> = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"]);
 
 /** `urn:pulumi:<stack>::<project>::...` */
 function stackOfUrn(urn: string): { project: string; stack: string } | undefined {
@@ -174,10 +230,27 @@ export function readPlanFile(file: string, expected: { project: string; stack: s
     if (!wellFormed) {
         throw new PlanFileError(`${file} is not a plan written by \`npm run plan -- --json\` or \`pulumi preview --json\``);
     }
-    const resources = steps
-        .filter((step) => step.op !== "delete" && step.newState !== undefined)
-        .map((step) => fromState(step.newState as PreviewState));
     const extension = parsed[EXTENSION_KEY];
+    // Without --show-sames the CLI leaves unchanged resources out of `steps` but counts them in `changeSummary`: such
+    // a base would make every unchanged resource look created.
+    const sames = steps.filter((step) => step.op === "same").length;
+    const countedSames = Number(parsed.changeSummary?.same ?? 0);
+    if (extension === undefined && countedSames > sames) {
+        throw new PlanFileError(
+            `${file} counts ${countedSames} unchanged resources in changeSummary but lists ${sames}: it was written without ` +
+                "--show-sames; write the base with `pulumi preview --json --show-sames`",
+        );
+    }
+    const deleteBeforeReplace = new Set<string>(Array.isArray(extension?.deleteBeforeReplace) ? extension.deleteBeforeReplace : []);
+    // One resource per URN: with --show-replacement-steps a replacement is three steps (create-replacement, replace,
+    // delete-replaced), and only the first two declare the new resource.
+    const declared = new Map<string, PreviewState>();
+    for (const step of steps) {
+        if (!REMOVING_OPS.has(step.op) && step.newState !== undefined && !declared.has(step.newState.urn)) {
+            declared.set(step.newState.urn, step.newState);
+        }
+    }
+    const resources = [...declared.values()].map((state) => fromState(state, deleteBeforeReplace));
     const origin = extension ?? stackOfUrn(resources[0]?.urn ?? "") ?? expected;
     // URNs embed the project and stack: plans of different stacks share no URN and would diff as "everything changed".
     if (origin.project !== expected.project || origin.stack !== expected.stack) {

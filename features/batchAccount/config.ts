@@ -45,7 +45,12 @@ export const IP_RANGES_EXAMPLE = '["203.0.113.0/24", "198.51.100.7"]';
 export function ipRangeProblem(value: string): string | undefined {
     return IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`;
 }
-const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i");
+/** The autoStorageAccountId key's rule and NodeIdentityAutoStorage's storageAccountId arg's. */
+export const STORAGE_ACCOUNT_ID_RULE: TextRule = {
+    pattern: new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i"),
+    rule: "it must be the resource ID of a storage account",
+    example: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata",
+};
 
 /**
  * Batch account names are global DNS labels (`<name>.<region>.batch.azure.com`), so the default mixes the
@@ -84,11 +89,7 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
         );
     }
 
-    const autoStorageAccountId = reader.optionalString(AUTO_STORAGE_ACCOUNT_ID_KEY.name, {
-        example: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata",
-        pattern: STORAGE_ACCOUNT_ID,
-        rule: "it must be the resource ID of a storage account",
-    });
+    const autoStorageAccountId = reader.optionalString(AUTO_STORAGE_ACCOUNT_ID_KEY.name, STORAGE_ACCOUNT_ID_RULE);
 
     return {
         location,

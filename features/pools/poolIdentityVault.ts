@@ -7,7 +7,7 @@ import { stableGuid } from "../../config/naming";
 import { GrantPropagationWait } from "../keyVault/grantPropagationWait";
 import { recoverableVaultProperties } from "../keyVault/recoverableVault";
 import { PublicNetworkAccess } from "../batchAccount/batchAccount";
-import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "../privateNetworking/privateNetworking";
+import { PrivateEndpointWithDns, privateEndpointWaitingFor } from "../privateNetworking/privateNetworking";
 import { PrincipalType } from "../rbac/batchRbac";
 import { aliasFormerType } from "../typeToken";
 import { BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
@@ -239,12 +239,10 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
         const vaultEndpoint = args.privateEndpoint
             ? new PrivateEndpointWithDns(
                   `${name}-vault-endpoint`,
-                  {
-                      ...args.privateEndpoint,
-                      targetResourceId: this.vault.id,
-                      groupId: "vault",
-                      dependsOn: endpointDependencies.get(args.privateEndpoint),
-                  } satisfies PrivateEndpointWithDnsArgs,
+                  privateEndpointWaitingFor(
+                      { ...args.privateEndpoint, targetResourceId: this.vault.id, groupId: "vault" },
+                      endpointDependencies.get(args.privateEndpoint),
+                  ),
                   { parent: this },
               )
             : undefined;
