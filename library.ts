@@ -33,6 +33,7 @@ export {
     type CertificateRotatingPoolNetwork,
     type CertificateRotatingPoolScale,
     type FixedPoolScale,
+    type TaggedPoolScale,
 } from "./features/pools/certificateRotatingPool";
 export { PipelineIdentity, type PipelineIdentityArgs } from "./features/pipeline/pipelineIdentity";
 export {

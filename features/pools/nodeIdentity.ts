@@ -18,7 +18,7 @@ export function poolNodeIdentityId(settings: Settings, subscriptionId: pulumi.In
     if (!settings.pools.pools.some((pool) => pool.nodeIdentity)) {
         return undefined;
     }
-    const group = settings.pools.identityResourceGroup ?? settings.batchAccount.resourceGroup.name;
+    const group = settings.pools.identityResourceGroupName ?? settings.batchAccount.resourceGroup.name;
     return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${settings.pools.identityName}`;
 }
 

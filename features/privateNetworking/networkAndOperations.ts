@@ -1,3 +1,4 @@
+import { stackLabel } from "../../config/naming";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolDefinition } from "../pools/config";
@@ -53,7 +54,7 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
         zoneIdFor = (group) => dnsZones.zoneIds[group] ?? "";
     }
     const endpointArgs = (group: PrivateEndpointGroup): Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId"> => ({
-        endpointName: `pe-${settings.projectName}-${settings.stackName}-${group}`.slice(0, 80),
+        endpointName: `pe-${stackLabel(settings)}-${group}`.slice(0, 80),
         resourceGroupName: batchAccount.resourceGroupName,
         location,
         subnetId: endpointSubnet.id,
@@ -108,7 +109,7 @@ export interface OperatedResources {
  */
 export function declareOperations(settings: Settings, resources: OperatedResources): void {
     const { logAnalyticsWorkspaceId, resourceLocks } = settings.operations;
-    const stackName = `${settings.projectName}-${settings.stackName}`;
+    const stackName = stackLabel(settings);
     const vaultTarget = resources.vaultId ? [{ key: "pool-vault", id: resources.vaultId }] : [];
     const diagnostics =
         logAnalyticsWorkspaceId === undefined
