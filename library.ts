@@ -33,6 +33,7 @@ export {
     type CertificateRotatingPoolNetwork,
     type CertificateRotatingPoolScale,
     type FixedPoolScale,
+    type TaggedPoolScale,
 } from "./features/pools/certificateRotatingPool";
 export { PipelineIdentity, type PipelineIdentityArgs } from "./features/pipeline/pipelineIdentity";
 export {
@@ -47,3 +48,22 @@ export {
     type VaultPrincipal,
     type VaultPrivateEndpointArgs,
 } from "./features/pools/poolIdentityVault";
+export {
+    ClientCredentialVault,
+    type ClientCredentialCertificate,
+    type ClientCredentialReader,
+    type ClientCredentialSecret,
+    type ClientCredentialVaultArgs,
+} from "./features/clientCredentials/clientCredentialVault";
+export { WorkloadIdentities, type WorkloadIdentitiesArgs, type WorkloadIdentity } from "./features/clientCredentials/workloadIdentities";
+export { DiagnosticCategoryGroup, LogAnalyticsDiagnostics, type DiagnosticTarget, type LogAnalyticsDiagnosticsArgs } from "./features/operations/diagnostics";
+export { ResourceLocks, resourceLocksWaitingFor, type LockTarget, type ResourceLocksArgs } from "./features/operations/resourceLocks";
+export { NodeIdentityAutoStorage, type NodeIdentityAutoStorageArgs } from "./features/pools/nodeIdentity";
+export { PrivateEndpointGroup } from "./features/privateNetworking/config";
+export {
+    PrivateDnsZones,
+    PrivateEndpointWithDns,
+    privateEndpointWaitingFor,
+    type PrivateDnsZonesArgs,
+    type PrivateEndpointWithDnsArgs,
+} from "./features/privateNetworking/privateNetworking";

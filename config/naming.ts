@@ -15,3 +15,11 @@ export function stableGuid(...parts: readonly string[]): string {
 export function shortHash(seed: string, length: number): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
+
+/**
+ * `<project>-<stack>`, the stack's name in names Azure and Entra ID show: the app's default display name, the custom
+ * role's suffix and the pool identity's name start with it, so two stacks never share one.
+ */
+export function stackLabel(stack: { readonly projectName: string; readonly stackName: string }): string {
+    return `${stack.projectName}-${stack.stackName}`;
+}

@@ -9,6 +9,7 @@ import { TAGS_PER_RESOURCE, TAG_NAME_MAX_LENGTH, TAG_VALUE_MAX_LENGTH } from "..
 import { CLOUD_KEY, TAGS_KEY } from "./configKeys";
 import { ownEntry } from "./lookup";
 import { shown } from "./messages";
+import { stackLabel } from "./naming";
 import { ConfigWarning } from "./problems";
 import { checkStackRegion } from "../azure/regions";
 import { ConfigReader, EXAMPLE_GUID, RawConfig } from "./reader";
@@ -53,12 +54,12 @@ export function readSettings(raw: RawConfig, stack: StackIdentity): Settings {
     const cloud = ownEntry(CLOUDS, reader.oneOf<CloudName>(CLOUD_KEY.name, ["public", "usgovernment", "china"], CLOUD_KEY.default)) ?? CLOUDS.public;
     checkProviderClouds(raw, reader, cloud);
     const tags = readTags(reader);
-    const clientApp = readClientAppSettings(reader, `${stack.projectName}-${stack.stackName}`);
+    const clientApp = readClientAppSettings(reader, stackLabel(stack));
     const batchAccount = readBatchAccountSettings(reader, raw, stack);
     checkStackRegion(reader, batchAccount.location, cloud.name, reader.isSet("location") ? "location" : "azure-native:location");
-    const rbac = readRbacSettings(reader, batchAccount.resourceGroup.name);
+    const rbac = readRbacSettings(reader, stack, batchAccount.resourceGroup.name);
     const pools = readPoolSettings(reader, stack, cloud.name, batchAccount.publicNetworkAccess === "Disabled" ? "none" : "batchManaged");
-    const pipeline = readPipelineSettings(reader, stack.stackName);
+    const pipeline = readPipelineSettings(reader, stack.stackName, clientApp.displayName);
     const privateNetworking = readPrivateNetworkingSettings(reader, cloud.name);
     const operations = readOperationsSettings(reader);
     const clientCredential = readClientCredentialSettings(reader, clientApp);

@@ -63,3 +63,10 @@ export function exactlyOneArgProblem(arg: string, value: object | undefined, fie
     const which = set.length === 0 ? "neither is set" : `${set.join(" and ")} are both set`;
     return { arg, problem: `set exactly one of ${fields.join(" and ")}; ${which}`, example };
 }
+
+/** Each entry of a list arg whose `key` repeats an earlier entry's: the key names a child, and two children of one name collide. */
+export function repeatedKeyArgProblems(arg: string, entries: readonly { readonly key: string }[] | undefined, example: string): ArgProblem[] {
+    return (entries ?? []).flatMap(({ key }, index, all) =>
+        all.findIndex((entry) => entry.key === key) < index ? [{ arg: `${arg}[${index}].key`, problem: `${shown(key)} is used by an earlier entry; each key names a child resource`, example }] : [],
+    );
+}

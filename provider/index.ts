@@ -5,4 +5,18 @@
  * only components whose args it accepts are listed; docs/component-provider.md has the rules and what the others
  * still need.
  */
-export { BatchAccount, BatchClientApp, BatchRbac, CertificateRotatingPool, PipelineIdentity, PoolIdentityVault } from "../library";
+export {
+    BatchAccount,
+    BatchClientApp,
+    BatchRbac,
+    CertificateRotatingPool,
+    ClientCredentialVault,
+    LogAnalyticsDiagnostics,
+    NodeIdentityAutoStorage,
+    PipelineIdentity,
+    PoolIdentityVault,
+    PrivateDnsZones,
+    PrivateEndpointWithDns,
+    ResourceLocks,
+    WorkloadIdentities,
+} from "../library";

@@ -25,13 +25,6 @@ const engineGrpc = require(path.join(PROTO_DIR, "engine_grpc_pb"));
 const SECRET_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/**
- * Library components the provider does not serve yet, and why: Pulumi's analyzer refuses the whole schema over one
- * unsupported type, so each waits until its args follow docs/component-provider.md.
- */
-const NOT_SERVED_YET: Record<string, string> = {
-};
-
 const registered: { type: string; name: string; parent: string; custom: boolean }[] = [];
 let plugin: ChildProcess;
 let client: any;
@@ -117,17 +110,34 @@ describe("the component provider served by run-plugin", () => {
         expect(spec.name).toBe("batch-entra");
         expect(spec.version).toBe(require("../package.json").version);
         const served = Object.keys(spec.resources).sort();
-        expect(served).toEqual(["batch-entra:index:BatchAccount", "batch-entra:index:BatchClientApp", "batch-entra:index:BatchRbac", "batch-entra:index:CertificateRotatingPool", "batch-entra:index:PipelineIdentity", "batch-entra:index:PoolIdentityVault"]);
+        expect(served).toEqual(
+            [
+                "BatchAccount",
+                "BatchClientApp",
+                "BatchRbac",
+                "CertificateRotatingPool",
+                "ClientCredentialVault",
+                "LogAnalyticsDiagnostics",
+                "NodeIdentityAutoStorage",
+                "PipelineIdentity",
+                "PoolIdentityVault",
+                "PrivateDnsZones",
+                "PrivateEndpointWithDns",
+                "ResourceLocks",
+                "WorkloadIdentities",
+            ].map((name) => `batch-entra:index:${name}`),
+        );
         expect(Object.values(spec.resources).every((resource: any) => resource.isComponent)).toBe(true);
     }, 120_000);
 
-    test("every library component is either served or listed as not served yet, with the reason", async () => {
+    test("every component the library exports is served", async () => {
         const spec = await schema();
         const components = Object.entries(library)
             .filter(([, value]) => typeof value === "function" && /^class /.test(Function.prototype.toString.call(value)))
             .map(([name]) => name);
         const served = Object.keys(spec.resources).map((token) => token.split(":")[2]);
-        expect(components.filter((name) => !served.includes(name)).sort()).toEqual(Object.keys(NOT_SERVED_YET).sort());
+        expect(components.length).toBeGreaterThan(0);
+        expect(components.filter((name) => !served.includes(name))).toEqual([]);
     }, 120_000);
 
     test("no input or output of a served component is typed Any, and object args become named types", async () => {
@@ -220,6 +230,55 @@ describe("the component provider served by run-plugin", () => {
         expect(pool.inputProperties.networkReady).toBeUndefined();
         expect(Object.keys(pool.properties).sort()).toEqual(["pool", "poolId", "poolName"]);
         expect(pool.properties.pool.$ref).toMatch(/azure-native:batch:Pool$/);
+
+        const enumValues = (name: string) => spec.types[`batch-entra:index:${name}`].enum.map((member: any) => member.value);
+        const credentialVault = spec.resources["batch-entra:index:ClientCredentialVault"];
+        // The manager is the pool vault's type: one VaultCertificateManager, one PrincipalType in the schema.
+        expect(credentialVault.inputProperties.certificateManager.$ref).toBe("#/types/batch-entra:index:VaultCertificateManager");
+        expect(credentialVault.inputProperties.certificate.$ref).toBe("#/types/batch-entra:index:ClientCredentialCertificate");
+        expect(spec.types["batch-entra:index:ClientCredentialCertificate"].properties).toMatchObject({ validityMonths: { type: "number" }, renewDaysBeforeExpiry: { type: "number" } });
+        expect(credentialVault.inputProperties.clientSecret.$ref).toBe("#/types/batch-entra:index:ClientCredentialSecret");
+        expect(credentialVault.inputProperties.readers).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:ClientCredentialReader" } });
+        expect(spec.types["batch-entra:index:ClientCredentialReader"].properties.principalType.$ref).toBe("#/types/batch-entra:index:PrincipalType");
+        expect(credentialVault.inputProperties.expiryAlertEmails).toMatchObject({ type: "array", items: { type: "string" } });
+        expect(Object.keys(credentialVault.properties).sort()).toEqual(["certificateExpiresAt", "certificateSecretUrl", "certificateThumbprint", "clientSecretUrl", "keyVaultUri", "vault"]);
+        expect(credentialVault.properties.vault.$ref).toMatch(/azure-native:keyvault:Vault$/);
+
+        const workloads = spec.resources["batch-entra:index:WorkloadIdentities"];
+        expect(workloads.inputProperties.identities).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:WorkloadIdentity" } });
+        expect(spec.types["batch-entra:index:WorkloadIdentity"]).toMatchObject({ properties: { audiences: { type: "array", items: { type: "string" } } }, required: ["issuer", "name", "subject"] });
+        expect(workloads.properties.credentials.items.$ref).toMatch(/azuread:index%2FapplicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential$/);
+
+        const zones = spec.resources["batch-entra:index:PrivateDnsZones"];
+        expect(zones.inputProperties.virtualNetworkIds).toMatchObject({ type: "array", items: { type: "string" } });
+        expect(zones.properties.zoneIds).toMatchObject({ type: "object", additionalProperties: { type: "string" } });
+        // The links are the azure-native resources, not bare URNs.
+        expect(zones.properties.links.additionalProperties.items.$ref).toMatch(/azure-native:privatedns:VirtualNetworkLink$/);
+
+        const endpoint = spec.resources["batch-entra:index:PrivateEndpointWithDns"];
+        expect(endpoint.inputProperties.groupId.$ref).toBe("#/types/batch-entra:index:PrivateEndpointGroup");
+        expect(enumValues("PrivateEndpointGroup")).toEqual(["batchAccount", "nodeManagement", "vault"]);
+        // What an endpoint waits for is the program's (privateEndpointWaitingFor).
+        expect(endpoint.inputProperties.dependsOn).toBeUndefined();
+        expect(Object.keys(endpoint.properties).sort()).toEqual(["endpoint", "endpointId", "zoneGroup"]);
+
+        const diagnostics = spec.resources["batch-entra:index:LogAnalyticsDiagnostics"];
+        expect(diagnostics.inputProperties.targets).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:DiagnosticTarget" } });
+        expect(spec.types["batch-entra:index:DiagnosticTarget"].properties.categoryGroups.items.$ref).toBe("#/types/batch-entra:index:DiagnosticCategoryGroup");
+        expect(enumValues("DiagnosticCategoryGroup")).toEqual(["allLogs", "audit"]);
+        expect(diagnostics.properties.settings.items.$ref).toMatch(/azure-native:monitor:DiagnosticSetting$/);
+
+        const locks = spec.resources["batch-entra:index:ResourceLocks"];
+        expect(locks.inputProperties.targets).toMatchObject({ type: "array", items: { $ref: "#/types/batch-entra:index:LockTarget" } });
+        // What the locks depend on is the program's (resourceLocksWaitingFor).
+        expect(Object.keys(locks.inputProperties).sort()).toEqual(["lockName", "notes", "targets"]);
+        expect(locks.properties.locks.items.$ref).toMatch(/azure-native:authorization:ManagementLockByScope$/);
+
+        const nodeIdentity = spec.resources["batch-entra:index:NodeIdentityAutoStorage"];
+        expect(nodeIdentity.requiredInputs).toEqual(["principalId", "storageAccountId", "subscriptionId"]);
+        expect(nodeIdentity.properties.assignment.$ref).toMatch(/azure-native:authorization:RoleAssignment$/);
+        // No resource of any kind is modelled as a bare URN object.
+        expect(spec.types["batch-entra:index:Resource"]).toBeUndefined();
     }, 120_000);
 
     test("Construct of BatchClientApp declares its children under it and returns the client secret as a secret", async () => {
@@ -247,5 +306,26 @@ describe("the component provider served by run-plugin", () => {
         expect(state.clientSecret).toEqual({ [SECRET_KEY]: SECRET_SIG, value: expect.stringMatching(/^FAKE-SECRET~/) });
         expect(state.clientId).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
         expect(JSON.stringify({ ...state, clientSecret: undefined })).not.toContain("FAKE-SECRET~");
+    }, 120_000);
+    test("Construct of WorkloadIdentities declares a credential per workload, and refuses a bad one naming the arg", async () => {
+        const monitor = await fakeMonitor();
+        const construct = (name: string, identities: unknown[]) => {
+            const request = new providerPb.ConstructRequest();
+            request.setProject("consumer");
+            request.setStack("dev");
+            request.setMonitorendpoint(monitor);
+            request.setType("batch-entra:index:WorkloadIdentities");
+            request.setName(name);
+            request.setInputs(Struct.fromJavaScript({ applicationId: "/applications/00000000-0000-4000-8000-000000000001", identities }));
+            return unary<any>(client, "construct", request);
+        };
+        const github = { name: "github-jobs", issuer: "https://token.actions.githubusercontent.com", subject: "repo:contoso/batch-jobs:environment:prod" };
+        const response = await construct("workloads", [github]);
+        const children = registered.filter((resource) => resource.parent === response.getUrn()).map((resource) => `${resource.type} ${resource.name}`);
+        expect(children).toEqual(["azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential workloads-github-jobs"]);
+        expect(response.getState().toJavaScript().credentials).toHaveLength(1);
+
+        await expect(construct("bad-workloads", [{ ...github, issuer: "http://token.actions.githubusercontent.com" }])).rejects.toThrow(/identities\[0\]\.issuer: .* must use https/);
+        expect(registered.filter((resource) => resource.name.startsWith("bad-workloads-"))).toEqual([]);
     }, 120_000);
 });

@@ -1,4 +1,5 @@
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, ConfigValidationError } from "../config/problems";
 import { CONFIG_NAMESPACE } from "../config/settings";
 import { DeclaredResource, OfflineProgramError, OfflineRun, runOffline } from "../tools/offlineRuntime";
@@ -79,4 +80,22 @@ export async function expectRejected(overrides: Record<string, unknown>, key: st
         return { error: error.cause, problem, declared };
     }
     throw new Error(`Expected the configuration to be rejected for ${fullKey}, but the program ran`);
+}
+
+/**
+ * Constructs a component the way a platform team's own program would, with no stack configuration to validate, and
+ * expects it to refuse its args: a ResourceError, with what was declared before it (no cloud resource, when the
+ * component checks its args first, as it must).
+ */
+export async function libraryRefusal(construct: () => pulumi.ComponentResource): Promise<{ message: string; resources: readonly DeclaredResource[] }> {
+    const failure = await runOffline({
+        config: exampleStackConfig(),
+        program: async () => {
+            construct();
+            return {};
+        },
+    }).catch((error) => error);
+    expect(failure).toBeInstanceOf(OfflineProgramError);
+    expect((failure as OfflineProgramError).cause).toBeInstanceOf(pulumi.ResourceError);
+    return { message: failure.message, resources: failure.resources };
 }

@@ -1,11 +1,12 @@
 import { BATCH_IP_RULES_PER_ENDPOINT, SUBSCRIPTION_ID_PREFIX } from "../../azure/limits";
 import { shown } from "../../config/messages";
-import { shortHash } from "../../config/naming";
+import { shortHash, stackLabel } from "../../config/naming";
 import { ConfigReader, RawConfig } from "../../config/reader";
 import type { StackIdentity } from "../../config/settings";
 import { TextRule } from "../argRules";
 import type { AuthenticationMode, BatchAccountArgs, PublicNetworkAccess, ResourceGroupReference } from "./batchAccount";
 import { defineKey } from "../../config/keys";
+import type { Input, Output } from "@pulumi/pulumi";
 
 /**
  * The BatchAccount args the stack's keys configure, as the component takes them: a new account setting is an arg
@@ -16,7 +17,7 @@ export interface BatchAccountSettings
     extends Omit<BatchAccountArgs, "accountName" | "subscriptionId" | "autoStorageNodeIdentityId" | "allowedNodeManagementIpRanges" | "tags"> {
     /** The account's resource group; `existing` is always decided by the stack (useExistingResourceGroup). */
     readonly resourceGroup: Required<ResourceGroupReference>;
-    /** The account name given in config; undefined means derive one (see defaultBatchAccountName). */
+    /** The account name given in config; undefined means derive one (see batchAccountName). */
     readonly accountName: string | undefined;
     /** Always starts with AAD; SharedKey and TaskAuthenticationToken only with their explicit flags. */
     readonly allowedAuthenticationModes: AuthenticationMode[];
@@ -45,7 +46,12 @@ export const IP_RANGES_EXAMPLE = '["203.0.113.0/24", "198.51.100.7"]';
 export function ipRangeProblem(value: string): string | undefined {
     return IPV4_OR_CIDR.test(value) ? undefined : `${shown(value)} is not an IPv4 address or an IPv4 CIDR range`;
 }
-const STORAGE_ACCOUNT_ID = new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i");
+/** The autoStorageAccountId key's rule and NodeIdentityAutoStorage's storageAccountId arg's. */
+export const STORAGE_ACCOUNT_ID_RULE: TextRule = {
+    pattern: new RegExp(`^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, "i"),
+    rule: "it must be the resource ID of a storage account",
+    example: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata",
+};
 
 /**
  * Batch account names are global DNS labels (`<name>.<region>.batch.azure.com`), so the default mixes the
@@ -57,10 +63,15 @@ export function defaultBatchAccountName(stack: StackIdentity, subscriptionId: st
     return `${readable}${shortHash(`${subscriptionId}/${stack.projectName}/${stack.stackName}`, 24 - readable.length)}`;
 }
 
+/** The account name the stack configures, or else the derived one, known once the subscription is. */
+export function batchAccountName(stack: StackIdentity, account: BatchAccountSettings, subscriptionId: Output<string>): Input<string> {
+    return account.accountName ?? subscriptionId.apply((id) => defaultBatchAccountName(stack, id));
+}
+
 export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, stack: StackIdentity): BatchAccountSettings {
     const location = readLocation(reader, raw);
 
-    const resourceGroupName = reader.string(RESOURCE_GROUP_NAME_KEY.name, `rg-${stack.projectName}-${stack.stackName}`, RESOURCE_GROUP_NAME_RULE);
+    const resourceGroupName = reader.string(RESOURCE_GROUP_NAME_KEY.name, `rg-${stackLabel(stack)}`, RESOURCE_GROUP_NAME_RULE);
     const existingResourceGroup = reader.boolean(USE_EXISTING_RESOURCE_GROUP_KEY.name, USE_EXISTING_RESOURCE_GROUP_KEY.default);
 
     const accountName = reader.optionalString(BATCH_ACCOUNT_NAME_KEY.name, ACCOUNT_NAME_RULE);
@@ -84,11 +95,7 @@ export function readBatchAccountSettings(reader: ConfigReader, raw: RawConfig, s
         );
     }
 
-    const autoStorageAccountId = reader.optionalString(AUTO_STORAGE_ACCOUNT_ID_KEY.name, {
-        example: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stbatchdata",
-        pattern: STORAGE_ACCOUNT_ID,
-        rule: "it must be the resource ID of a storage account",
-    });
+    const autoStorageAccountId = reader.optionalString(AUTO_STORAGE_ACCOUNT_ID_KEY.name, STORAGE_ACCOUNT_ID_RULE);
 
     return {
         location,

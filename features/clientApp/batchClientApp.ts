@@ -5,8 +5,10 @@ import { AZURE_BATCH_API_APP_ID, BATCH_USER_IMPERSONATION } from "../../azure/cl
 import { listArgProblems, refuseBadArgs, textArgProblem } from "../argRules";
 import { aliasFormerType } from "../typeToken";
 import {
+    ALLOW_PUBLIC_CLIENT_FLOWS_KEY,
     DISPLAY_NAME_RULE,
     PUBLIC_CLIENT_REDIRECT_URIS_EXAMPLE,
+    SIGN_IN_AUDIENCE_KEY,
     WEB_REDIRECT_URIS_EXAMPLE,
     clientSecretProblems,
     publicClientRedirectUriProblem,
@@ -143,7 +145,7 @@ export class BatchClientApp extends pulumi.ComponentResource {
             `${name}-app`,
             {
                 displayName: args.displayName,
-                signInAudience: args.signInAudience ?? "AzureADMyOrg",
+                signInAudience: args.signInAudience ?? SIGN_IN_AUDIENCE_KEY.default,
                 owners,
                 requiredResourceAccesses: [
                     {
@@ -158,7 +160,7 @@ export class BatchClientApp extends pulumi.ComponentResource {
                 },
                 singlePageApplication: { redirectUris: [...(args.redirectUris?.spa ?? [])] },
                 publicClient: { redirectUris: [...(args.redirectUris?.publicClient ?? [])] },
-                fallbackPublicClientEnabled: args.allowPublicClientFlows ?? false,
+                fallbackPublicClientEnabled: args.allowPublicClientFlows ?? ALLOW_PUBLIC_CLIENT_FLOWS_KEY.default,
             },
             { parent: this },
         );

@@ -9,32 +9,25 @@ import { shown } from "../../config/messages";
 import { ConfigReader } from "../../config/reader";
 import { TextRule } from "../argRules";
 import { defineKey } from "../../config/keys";
+import type { BatchClientAppArgs, ClientSecretArgs, RedirectUris, SignInAudience } from "./batchClientApp";
 
-export type SignInAudience = "AzureADMyOrg" | "AzureADMultipleOrgs";
-
-export interface ClientAppSettings {
-    readonly displayName: string;
+/**
+ * The BatchClientApp args the stack's keys configure, as the component takes them: a new client-app setting is an arg
+ * read here, with nothing to copy in index.ts. index.ts adds what only the running program knows (the pipeline's
+ * deploy identity among the owners, and the secret only when clientCredential is `secret`).
+ */
+export interface ClientAppSettings extends Omit<BatchClientAppArgs, "addDeployerAsOwner" | "ownerChangesNeedAdministratorFor" | "batchApiAppId"> {
     readonly signInAudience: SignInAudience;
     /**
      * Owners by object ID: users or service principals (Graph accepts no groups as application owners). Fixed, so
      * the app's owners are the same whoever runs `pulumi up`; people who deploy the stack belong here.
      */
-    readonly owners: readonly string[];
-    readonly redirectUris: {
-        readonly web: readonly string[];
-        readonly spa: readonly string[];
-        readonly publicClient: readonly string[];
-    };
-    /** Lets the app use public-client flows (device code, integrated Windows auth) without a secret. */
+    readonly owners: string[];
+    readonly redirectUris: Required<RedirectUris>;
     readonly allowPublicClientFlows: boolean;
-    /** Grants tenant-wide admin consent for `user_impersonation` from the program instead of in the portal. */
     readonly grantAdminConsent: boolean;
-    readonly clientSecret: {
-        /** How long each secret is valid. */
-        readonly lifetimeDays: number;
-        /** How long the outgoing secret stays valid after a rotation issues its successor. */
-        readonly overlapDays: number;
-    };
+    /** Always read: the client certificate's validity and renewal follow the same two numbers (clientCredentials). */
+    readonly clientSecret: ClientSecretArgs;
 }
 
 export const DISPLAY_NAME_RULE: TextRule = { pattern: /^.{1,120}$/, rule: "a display name is 1 to 120 characters", example: "batch-entra-prod" };

@@ -8,8 +8,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { shortHash, stableGuid } from "../../config/naming";
 import { recoverableVaultProperties } from "../keyVault/recoverableVault";
 import { GrantPropagationWait } from "../keyVault/grantPropagationWait";
-import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE } from "../pools/poolIdentityVault";
+import { ACTION_GROUP_EMAILS } from "../../azure/limits";
+import { EXAMPLE_GUID } from "../../config/reader";
+import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, VaultCertificateManager } from "../pools/poolIdentityVault";
+import type { PrincipalType } from "../rbac/batchRbac";
+import { ArgProblem, listArgProblems, refuseBadArgs } from "../argRules";
 import { aliasFormerType } from "../typeToken";
+import { EMAILS_EXAMPLE, READERS_EXAMPLE, certificateRenewalProblem, credentialReaderProblems, emailProblem } from "./config";
 
 /** The one secret every rotated client secret becomes a version of; readers take its versionless URL. */
 export const CLIENT_SECRET_NAME = "batch-client-secret";
@@ -26,6 +31,34 @@ export const EXPIRY_EVENT_TYPES = [
     "Microsoft.KeyVault.CertificateExpired",
 ];
 
+/** The client certificate: a Key Vault certificate registered on the app as a key credential. */
+export interface ClientCredentialCertificate {
+    /** Required. The client app, in the `/applications/{objectId}` form. */
+    applicationId: pulumi.Input<string>;
+    /** Required. X.500 subject of each version, e.g. `CN=batch-client`. */
+    subject: string;
+    /** Required. Validity in months of each version. */
+    validityMonths: number;
+    /** Required. Days before expiry at which Key Vault issues the next version; less than `validityMonths` x 27. */
+    renewDaysBeforeExpiry: number;
+}
+
+/** A client secret to deliver: its value (kept secret) and when it expires. */
+export interface ClientCredentialSecret {
+    /** Required. The secret's value, e.g. BatchClientApp's `clientSecret`. */
+    value: pulumi.Input<string>;
+    /** Required. RFC 3339 expiry, e.g. BatchClientApp's `clientSecretExpiresAt`. */
+    expiresAt: pulumi.Input<string>;
+}
+
+/** A principal that may read the delivered secret or certificate (Key Vault Secrets User on it alone). */
+export interface ClientCredentialReader {
+    /** Required. Object ID of the user, group or service principal. */
+    principalId: string;
+    /** Required. Its kind: ARM rejects a role assignment whose principal type does not match. */
+    principalType: PrincipalType;
+}
+
 export interface ClientCredentialVaultArgs {
     /** Required. Resource group of the vault (the Batch account's group). */
     resourceGroupName: pulumi.Input<string>;
@@ -37,22 +70,24 @@ export interface ClientCredentialVaultArgs {
      * Conditional (with `certificate`). Who creates and manages the certificate: Key Vault Certificates Officer on
      * the vault. A stack deployed from CI names its deploy identity, so the grant does not follow whoever runs `up`.
      */
-    certificateManager?: { principalId: pulumi.Input<string>; principalType: "Group" | "User" | "ServicePrincipal" };
+    certificateManager?: VaultCertificateManager;
     /**
      * Optional. A Key Vault certificate registered on the app as a key credential. Key Vault renews it
      * `renewDaysBeforeExpiry` days before it expires; the next `pulumi up` registers the new version while the old
      * one is still valid, and leaves the old key credential to lapse. Default: none.
      */
-    certificate?: { applicationId: pulumi.Input<string>; subject: string; validityMonths: number; renewDaysBeforeExpiry: number };
+    certificate?: ClientCredentialCertificate;
     /** Optional. A client secret to write as the next version of one Key Vault secret, with its expiry. Default: none. */
-    clientSecret?: { value: pulumi.Input<string>; expiresAt: pulumi.Input<string> };
+    clientSecret?: ClientCredentialSecret;
     /** Optional. Principals granted Key Vault Secrets User on the delivered secret (or certificate) only. Default: none. */
-    readers?: readonly { principalId: string; principalType: "User" | "Group" | "ServicePrincipal" }[];
+    readers?: ClientCredentialReader[];
     /** Optional. Addresses mailed by an action group when a secret or certificate nears expiry or expires. Default: none. */
-    expiryAlertEmails?: readonly string[];
+    expiryAlertEmails?: string[];
     /** Optional. Tags for the vault, topic and action group. Default: none. */
     tags?: Readonly<Record<string, string>>;
 }
+
+const MANAGER_EXAMPLE = `{"principalId": "${EXAMPLE_GUID}", "principalType": "Group"}`;
 
 /**
  * The vault batch-entra hands client credentials over in (RBAC permission model, soft delete, purge protection):
@@ -71,12 +106,7 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClientCredentialVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:ClientCredentialVault", name, {}, aliasFormerType(opts, "batch-entra:app:ClientCredentialVault"));
-        if (args.certificate && !args.certificateManager) {
-            throw new pulumi.ResourceError("certificateManager is required with certificate: someone must be allowed to create it", this);
-        }
-        if (args.certificate && args.certificate.renewDaysBeforeExpiry >= args.certificate.validityMonths * 27) {
-            throw new pulumi.ResourceError("certificate.renewDaysBeforeExpiry must be less than validityMonths x 27 days", this);
-        }
+        refuseBadArgs(this, clientCredentialVaultProblems(args));
         const client = authorization.getClientConfigOutput({ parent: this });
         const roleDefinition = (roleId: string) =>
             pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
@@ -254,6 +284,26 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
 
         });
     }
+}
+
+/** The rules the stack's reader applies to the matching keys, in its words, for callers that use the vault as a library. */
+function clientCredentialVaultProblems(args: ClientCredentialVaultArgs): (ArgProblem | undefined)[] {
+    const { certificate, certificateManager, clientSecret } = args;
+    const readers = args.readers ?? [];
+    const emails = args.expiryAlertEmails ?? [];
+    const renewal = certificate ? certificateRenewalProblem(certificate.renewDaysBeforeExpiry, certificate.validityMonths) : undefined;
+    return [
+        certificate && !certificateManager ? { arg: "certificateManager", problem: "is required with certificate: someone must be allowed to create it", example: MANAGER_EXAMPLE } : undefined,
+        renewal === undefined ? undefined : { arg: "certificate.renewDaysBeforeExpiry", problem: renewal, example: "30 (with validityMonths 6)" },
+        ...credentialReaderProblems(readers).map(({ at, problem }) => ({ arg: `readers${at}`, problem, example: READERS_EXAMPLE })),
+        readers.length > 0 && !certificate && !clientSecret
+            ? { arg: "readers", problem: "names readers, but nothing is delivered to Key Vault: set clientSecret or certificate", example: "[]" }
+            : undefined,
+        ...listArgProblems("expiryAlertEmails", emails, EMAILS_EXAMPLE, emailProblem),
+        emails.length > ACTION_GROUP_EMAILS.max
+            ? { arg: "expiryAlertEmails", problem: `lists ${emails.length} entries; ${ACTION_GROUP_EMAILS.why}`, example: EMAILS_EXAMPLE }
+            : undefined,
+    ];
 }
 
 function epochSeconds(rfc3339: string): number {

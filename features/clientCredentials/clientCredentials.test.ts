@@ -1,11 +1,11 @@
-import { CLIENT_CERTIFICATE_NAME, CLIENT_SECRET_NAME, ClientCredentialVault, EXPIRY_EVENT_TYPES } from "./clientCredentialVault";
-import { WorkloadIdentities, WorkloadIdentitiesArgs } from "./workloadIdentities";
+import { CLIENT_CERTIFICATE_NAME, CLIENT_SECRET_NAME, ClientCredentialReader, ClientCredentialVault, ClientCredentialVaultArgs, EXPIRY_EVENT_TYPES } from "./clientCredentialVault";
+import { WorkloadIdentities } from "./workloadIdentities";
 import { inputsFromStackOutputs } from "../../tools/verify/inputs";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE } from "../pools/poolIdentityVault";
 import { defaultKeyVaultName } from "../pools/config";
 import { FAKE_DEPLOYER_OBJECT_ID, FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../../tools/fakeCloud";
 import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../../tools/offlineRuntime";
-import { expectRejected, runWith } from "../../test/helpers";
+import { expectRejected, libraryRefusal, runWith } from "../../test/helpers";
 
 const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
 const KEY_CREDENTIAL = "azuread:index/applicationCertificate:ApplicationCertificate";
@@ -236,36 +236,69 @@ describe("bad values are rejected with their key named and nothing declared", ()
     });
 });
 
-describe("the components used as a library reject bad args the same way", () => {
-    const program = (declare: () => void) => runOffline({
-            config: {},
-            program: async () => {
-                declare();
-                return {};
-            },
-        });
-
-    test("WorkloadIdentities: an http issuer, a duplicate pair and more than 20 entries", async () => {
-        const bad: WorkloadIdentitiesArgs["identities"][] = [
-            [{ ...AKS, issuer: "http://issuer.contoso.com", audiences: ["api://AzureADTokenExchange"] }],
-            [AKS, { ...AKS, name: "other" }].map((identity) => ({ ...identity, audiences: ["api://AzureADTokenExchange"] })),
-            Array.from({ length: 21 }, (_, index) => ({ ...GITHUB, name: `gh-${index}`, subject: `repo:contoso/r${index}:ref:refs/heads/main`, audiences: ["a"] })),
-        ];
-        for (const identities of bad) {
-            await expect(program(() => new WorkloadIdentities("w", { applicationId: "/applications/x", identities }))).rejects.toThrow(/identities: /);
-        }
-        const good = await program(() => new WorkloadIdentities("w", { applicationId: "/applications/x", identities: [{ ...AKS, audiences: ["api://AzureADTokenExchange"] }] }));
-        expect(resourcesOfType(good, FEDERATED)).toHaveLength(1);
+describe("WorkloadIdentities used as a library refuses what the workloadIdentities reader refuses, in its words", () => {
+    const AUDIENCE = ["api://AzureADTokenExchange"];
+    test.each([
+        ["identities[0].name", "a one-letter name", [{ ...AKS, name: "x" }]],
+        ["identities[0].issuer", "an http issuer", [{ ...AKS, issuer: "http://issuer.contoso.com" }]],
+        ["identities[0].subject", "an AKS issuer's subject that is no service account", [{ ...AKS, subject: "jobs:batch-submitter" }]],
+        ["identities[0].audiences", "two audiences", [{ ...AKS, audiences: [...AUDIENCE, "api://other"] }]],
+        ["identities", "an issuer and subject pair twice", [AKS, { ...AKS, name: "aks-other" }]],
+        ["identities", "a name twice", [AKS, { ...GITHUB, name: AKS.name }]],
+        ["identities", "21 entries", Array.from({ length: 21 }, (_, index) => ({ ...GITHUB, name: `gh-${index}`, subject: `repo:contoso/r${index}:ref:refs/heads/main` }))],
+    ])("%s: %s", async (arg, _scenario, identities) => {
+        const { message, resources } = await libraryRefusal(() => new WorkloadIdentities("w", { applicationId: "/applications/x", identities }));
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+        const { problem } = await expectRejected({ workloadIdentities: identities }, arg.replace("identities", "workloadIdentities"));
+        expect(message).toContain(`${arg}: ${problem.problem}`);
     });
 
-    test("ClientCredentialVault: a certificate needs a manager, and a renewal inside the validity", async () => {
-        const base = { resourceGroupName: "rg", location: "westeurope", vaultName: "kv-test-creds" };
-        const certificate = { applicationId: "/applications/x", subject: "CN=x", validityMonths: 6, renewDaysBeforeExpiry: 30 };
-        await expect(program(() => new ClientCredentialVault("v", { ...base, certificate }))).rejects.toThrow(/certificateManager is required/);
-        const manager = { principalId: FAKE_DEPLOYER_OBJECT_ID, principalType: "User" as const };
-        await expect(
-            program(() => new ClientCredentialVault("v", { ...base, certificateManager: manager, certificate: { ...certificate, validityMonths: 1 } })),
-        ).rejects.toThrow(/renewDaysBeforeExpiry must be less than/);
+    test("good identities declare one credential each, with the default audience when none is given", async () => {
+        const good = await runOffline({ config: {}, program: async () => (new WorkloadIdentities("w", { applicationId: "/applications/x", identities: [AKS, GITHUB] }), {}) });
+        expect(resourcesOfType(good, FEDERATED).map((credential) => credential.inputs.audiences)).toEqual([AUDIENCE, AUDIENCE]);
+    });
+});
+
+describe("ClientCredentialVault used as a library refuses bad args before declaring anything", () => {
+    const base = { resourceGroupName: "rg", location: "westeurope", vaultName: "kv-test-creds" };
+    const certificate = { applicationId: "/applications/x", subject: "CN=x", validityMonths: 6, renewDaysBeforeExpiry: 30 };
+    const manager = { principalId: FAKE_DEPLOYER_OBJECT_ID, principalType: "User" as const };
+    const secret = { value: "s3cret", expiresAt: "2027-01-01T00:00:00Z" };
+    const refused = async (args: Partial<ClientCredentialVaultArgs>) => {
+        const { message, resources } = await libraryRefusal(() => new ClientCredentialVault("v", { ...base, ...args }));
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+        return message;
+    };
+
+    test("certificateManager: required with a certificate", async () => {
+        expect(await refused({ certificate })).toContain("certificateManager: is required with certificate: someone must be allowed to create it");
+    });
+
+    test("certificate.renewDaysBeforeExpiry: inside the shortest validity, in the words clientSecretOverlapDays is refused in", async () => {
+        expect(await refused({ certificateManager: manager, certificate: { ...certificate, validityMonths: 1 } })).toContain(
+            "certificate.renewDaysBeforeExpiry: 30 days of overlap do not fit a 1-month certificate: Key Vault renews only less than 27 days before expiry",
+        );
+    });
+
+    test.each([
+        ["readers[0].principalId", [{ principalId: "not-a-guid", principalType: "User" }]],
+        ["readers[0].principalType", [{ ...READER, principalType: "Robot" }]],
+        ["readers", [READER, { ...READER, principalId: READER.principalId.toUpperCase() }]],
+    ])("%s: refused as clientCredentialReaders is", async (arg, readers) => {
+        const message = await refused({ clientSecret: secret, readers: readers as ClientCredentialVaultArgs["readers"] });
+        const { problem } = await expectRejected({ clientSecretKeyVault: true, clientCredentialReaders: readers }, arg.replace("readers", "clientCredentialReaders"));
+        expect(message).toContain(`${arg}: ${problem.problem}`);
+    });
+
+    test("readers: refused when nothing is delivered to them", async () => {
+        expect(await refused({ readers: [READER as ClientCredentialReader] })).toContain("readers: names readers, but nothing is delivered to Key Vault");
+    });
+
+    test("expiryAlertEmails: each an address, as the expiryAlertEmails key's, and at most 1000", async () => {
+        const { problem } = await expectRejected({ clientSecretKeyVault: true, expiryAlertEmails: ["ops@contoso.com", "ops"] }, "expiryAlertEmails[1]");
+        expect(await refused({ expiryAlertEmails: ["ops@contoso.com", "ops"] })).toContain(`expiryAlertEmails[1]: ${problem.problem}`);
+        const many = Array.from({ length: 1001 }, (_, index) => `ops${index}@contoso.com`);
+        expect(await refused({ expiryAlertEmails: many })).toContain("expiryAlertEmails: lists 1001 entries; an Azure Monitor action group takes at most 1000 email receivers");
     });
 });
 

@@ -1,3 +1,4 @@
+import { stackLabel } from "../../config/naming";
 import * as pulumi from "@pulumi/pulumi";
 import { ClientCredentialSettings, needsClientCredentialVault } from "./config";
 import { certificateProvider } from "../../azure/classicProvider";
@@ -43,7 +44,7 @@ export function declareClientCredentials(settings: ClientCredentialSettings, con
                 settings.mode === "certificate"
                     ? {
                           applicationId: clientApp.application.id,
-                          subject: `CN=${context.stack.projectName}-${context.stack.stackName}-batch-client`,
+                          subject: `CN=${stackLabel(context.stack)}-batch-client`,
                           ...settings.certificate,
                       }
                     : undefined,

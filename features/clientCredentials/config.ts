@@ -3,6 +3,9 @@ import { ACTION_GROUP_EMAILS, FEDERATED_CREDENTIALS_PER_APP } from "../../azure/
 import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID, isGuid } from "../../config/reader";
 import { defineKey } from "../../config/keys";
+import { PrincipalType } from "../rbac/batchRbac";
+import type { ClientCredentialCertificate, ClientCredentialReader, ClientCredentialVaultArgs } from "./clientCredentialVault";
+import type { WorkloadIdentitiesArgs, WorkloadIdentity } from "./workloadIdentities";
 
 /**
  * How Batch clients prove they are the app, and where they get what they need: a secret (today's behaviour), a
@@ -11,27 +14,18 @@ import { defineKey } from "../../config/keys";
  */
 export type ClientCredentialMode = "secret" | "certificate" | "none";
 
-export interface ClientCredentialReader {
-    readonly principalId: string;
-    readonly principalType: "User" | "Group" | "ServicePrincipal";
-}
-
-export interface WorkloadIdentity {
-    readonly name: string;
-    readonly issuer: string;
-    readonly subject: string;
-    readonly audiences: readonly string[];
-}
-
-export interface ClientCredentialSettings {
+/**
+ * What the stack's keys configure, in the components' own arg types: the vault's readers and alert addresses, the
+ * workloads' federated credentials, and the certificate's lifetime; declareClientCredentials adds what only the
+ * running program knows (the app, the vault's name and group, the secret's value).
+ */
+export interface ClientCredentialSettings extends Required<Pick<ClientCredentialVaultArgs, "readers" | "expiryAlertEmails">> {
     readonly mode: ClientCredentialMode;
     /** With `secret`: also write each secret to Key Vault as a version of one secret. */
     readonly secretInKeyVault: boolean;
-    readonly readers: readonly ClientCredentialReader[];
-    readonly workloadIdentities: readonly WorkloadIdentity[];
-    readonly expiryAlertEmails: readonly string[];
+    readonly workloadIdentities: WorkloadIdentitiesArgs["identities"];
     /** Certificate mode: validity of each version, and days before expiry Key Vault issues the next one. */
-    readonly certificate: { readonly validityMonths: number; readonly renewDaysBeforeExpiry: number };
+    readonly certificate: Pick<ClientCredentialCertificate, "validityMonths" | "renewDaysBeforeExpiry">;
 }
 
 /** The audience Entra ID expects in tokens exchanged for an app token (workload identity federation docs). */
@@ -42,15 +36,54 @@ export function needsClientCredentialVault(settings: ClientCredentialSettings): 
     return settings.mode === "certificate" || settings.secretInKeyVault || settings.expiryAlertEmails.length > 0;
 }
 
-const READERS_EXAMPLE = `[{"principalId": "${EXAMPLE_GUID}", "principalType": "ServicePrincipal"}]`;
-const WORKLOAD_EXAMPLE =
+export const READERS_EXAMPLE = `[{"principalId": "${EXAMPLE_GUID}", "principalType": "ServicePrincipal"}]`;
+export const WORKLOAD_EXAMPLE =
     '[{"name": "aks-batch-submitter", "issuer": "https://westeurope.oic.prod-aks.azure.com/<tenant>/<cluster>/", ' +
     '"subject": "system:serviceaccount:jobs:batch-submitter"}]';
-const EMAILS_EXAMPLE = '["platform-team@contoso.com"]';
+export const EMAILS_EXAMPLE = '["platform-team@contoso.com"]';
 /** Federated credential names: 3-120 characters, letters, digits, hyphens and underscores, starting alphanumeric. */
 const FEDERATED_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SHORTEST_MONTH_DAYS = 27;
+const PRINCIPAL_TYPES: readonly PrincipalType[] = Object.values(PrincipalType);
+
+export function emailProblem(value: string): string | undefined {
+    return EMAIL.test(value) ? undefined : `${shown(value)} is not an email address`;
+}
+
+/** A problem with a list entry's field (`at` is `[index].field`, and `index` is set) or with the list as a whole (`at` is ""). */
+export interface EntryProblem {
+    readonly at: string;
+    readonly index?: number;
+    readonly problem: string;
+}
+
+/** Key Vault renews a certificate only less than its shortest possible validity before it expires. */
+export function certificateRenewalProblem(renewDaysBeforeExpiry: number, validityMonths: number): string | undefined {
+    return renewDaysBeforeExpiry < validityMonths * SHORTEST_MONTH_DAYS
+        ? undefined
+        : `${renewDaysBeforeExpiry} days of overlap do not fit a ${validityMonths}-month certificate: Key Vault renews ` +
+              `only less than ${validityMonths * SHORTEST_MONTH_DAYS} days before expiry`;
+}
+
+/** The readers' problems by `[index].field` (or "" for the list), for the reader and the vault component alike. */
+export function credentialReaderProblems(readers: readonly Partial<Record<"principalId" | "principalType", unknown>>[]): EntryProblem[] {
+    const problems = readers.flatMap(({ principalId, principalType }, index) => [
+        ...(typeof principalId !== "string" || !isGuid(principalId) ? [{ at: `[${index}].principalId`, index, problem: `${shown(principalId)} is not an object ID (a GUID)` }] : []),
+        ...(PRINCIPAL_TYPES.includes(principalType as PrincipalType)
+            ? []
+            : [
+                  {
+                      at: `[${index}].principalType`,
+                      index,
+                      problem: `${shown(principalType)} is not one of ${PRINCIPAL_TYPES.join(", ")} (ARM refuses an assignment whose type does not match)`,
+                  },
+              ]),
+    ]);
+    const ids = readers.filter((_, index) => !problems.some((problem) => problem.index === index)).map((entry) => (entry.principalId as string).toLowerCase());
+    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+    return repeated ? [...problems, { at: "", problem: `lists ${repeated} more than once` }] : problems;
+}
 
 export function readClientCredentialSettings(reader: ConfigReader, clientApp: ClientAppSettings): ClientCredentialSettings {
     const mode = reader.oneOf<ClientCredentialMode>(CLIENT_CREDENTIAL_KEY.name, ["secret", "certificate", "none"], CLIENT_CREDENTIAL_KEY.default);
@@ -69,7 +102,7 @@ export function readClientCredentialSettings(reader: ConfigReader, clientApp: Cl
     const workloadIdentities = readWorkloadIdentities(reader);
     const expiryAlertEmails = reader.stringList(EXPIRY_ALERT_EMAILS_KEY.name, {
         example: EMAILS_EXAMPLE,
-        item: (value) => (EMAIL.test(value) ? undefined : `${shown(value)} is not an email address`),
+        item: emailProblem,
         normalize: (value) => value.toLowerCase(),
         limit: ACTION_GROUP_EMAILS,
     });
@@ -79,13 +112,9 @@ export function readClientCredentialSettings(reader: ConfigReader, clientApp: Cl
     // Each version is valid about as long as a secret, and the next one is issued when a secret would rotate.
     const validityMonths = Math.max(1, Math.round(clientApp.clientSecret.lifetimeDays / 30));
     const renewDaysBeforeExpiry = clientApp.clientSecret.overlapDays;
-    if (mode === "certificate" && renewDaysBeforeExpiry >= validityMonths * SHORTEST_MONTH_DAYS) {
-        reader.report(
-            "clientSecretOverlapDays",
-            `${renewDaysBeforeExpiry} days of overlap do not fit a ${validityMonths}-month certificate: Key Vault renews ` +
-                `only less than ${validityMonths * SHORTEST_MONTH_DAYS} days before expiry`,
-            String(Math.max(1, Math.floor(clientApp.clientSecret.lifetimeDays / 6))),
-        );
+    const renewal = mode === "certificate" ? certificateRenewalProblem(renewDaysBeforeExpiry, validityMonths) : undefined;
+    if (renewal !== undefined) {
+        reader.report("clientSecretOverlapDays", renewal, String(Math.max(1, Math.floor(clientApp.clientSecret.lifetimeDays / 6))));
     }
     return {
         mode,
@@ -118,31 +147,12 @@ function objectList(reader: ConfigReader, key: string, example: string, fields: 
 
 function readReaders(reader: ConfigReader): ClientCredentialReader[] {
     const key = CLIENT_CREDENTIAL_READERS_KEY.name;
-    const types = ["User", "Group", "ServicePrincipal"] as const;
-    const readers = objectList(reader, key, READERS_EXAMPLE, ["principalId", "principalType"]).flatMap((entry, index) => {
-        const { principalId, principalType } = entry;
-        let good = true;
-        if (typeof principalId !== "string" || !isGuid(principalId)) {
-            reader.report(`${key}[${index}].principalId`, `${shown(principalId)} is not an object ID (a GUID)`, READERS_EXAMPLE);
-            good = false;
-        }
-        const type = types.find((candidate) => candidate === principalType);
-        if (type === undefined) {
-            reader.report(
-                `${key}[${index}].principalType`,
-                `${shown(principalType)} is not one of ${types.join(", ")} (ARM refuses an assignment whose type does not match)`,
-                READERS_EXAMPLE,
-            );
-            good = false;
-        }
-        return good && type ? [{ principalId: (principalId as string).toLowerCase(), principalType: type }] : [];
-    });
-    const ids = readers.map((entry) => entry.principalId);
-    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
-    if (repeated) {
-        reader.report(key, `lists ${repeated} more than once`, READERS_EXAMPLE);
-    }
-    return readers;
+    const entries = objectList(reader, key, READERS_EXAMPLE, ["principalId", "principalType"]);
+    const problems = credentialReaderProblems(entries);
+    problems.forEach(({ at, problem }) => reader.report(`${key}${at}`, problem, READERS_EXAMPLE));
+    return entries
+        .filter((_, index) => !problems.some((problem) => problem.index === index))
+        .map((entry) => ({ principalId: (entry.principalId as string).toLowerCase(), principalType: entry.principalType as PrincipalType }));
 }
 
 /** An issuer is an https URL without query or fragment: Entra ID compares it byte for byte with the token's `iss`. */
@@ -183,48 +193,62 @@ export function subjectProblem(issuer: string, subject: string): string | undefi
     return undefined;
 }
 
-function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
-    const key = WORKLOAD_IDENTITIES_KEY.name;
-    const entries = objectList(reader, key, WORKLOAD_EXAMPLE, ["name", "issuer", "subject", "audiences"]);
+/**
+ * The workload identities' problems by `[index].field` (or "" for the list), for the reader and the WorkloadIdentities
+ * component alike: the count, each entry's fields, then names and issuer-subject pairs listed twice among the rest.
+ */
+export function workloadIdentityProblems(entries: readonly Partial<Record<"name" | "issuer" | "subject" | "audiences", unknown>>[]): EntryProblem[] {
+    const problems: EntryProblem[] = [];
     if (entries.length > FEDERATED_CREDENTIALS_PER_APP.max) {
-        reader.report(key, `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`, WORKLOAD_EXAMPLE);
+        problems.push({ at: "", problem: `lists ${entries.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}` });
     }
-    const identities = entries.flatMap((entry, index): WorkloadIdentity[] => {
-        const at = (field: string) => `${key}[${index}].${field}`;
-        const problems: [string, string][] = [];
+    const good = entries.filter((entry, index) => {
+        const found = problems.length;
+        const report = (field: string, problem: string) => problems.push({ at: `[${index}].${field}`, index, problem });
         const { name, issuer, subject, audiences } = entry;
         if (typeof name !== "string" || !FEDERATED_NAME.test(name)) {
-            problems.push([at("name"), `${shown(name)} is not 3-120 letters, digits, hyphens or underscores starting with a letter or digit`]);
+            report("name", `${shown(name)} is not 3-120 letters, digits, hyphens or underscores starting with a letter or digit`);
         }
-        const issuerText = typeof issuer === "string" ? issuer : "";
         const issuerError = typeof issuer === "string" ? issuerProblem(issuer) : `${shown(issuer)} is not a URL`;
-        if (issuerError) problems.push([at("issuer"), issuerError]);
-        const subjectError = typeof subject === "string" ? subjectProblem(issuerText, subject) : `${shown(subject)} is not a string`;
-        if (subjectError) problems.push([at("subject"), subjectError]);
+        if (issuerError) report("issuer", issuerError);
+        const subjectError = typeof subject === "string" ? subjectProblem(typeof issuer === "string" ? issuer : "", subject) : `${shown(subject)} is not a string`;
+        if (subjectError) report("subject", subjectError);
         const audienceList = audiences === undefined ? [DEFAULT_FEDERATION_AUDIENCE] : audiences;
         // Entra ID accepts exactly one audience per federated credential.
         if (!Array.isArray(audienceList) || audienceList.length !== 1 || typeof audienceList[0] !== "string" || !/^\S{1,600}$/.test(audienceList[0])) {
-            problems.push([at("audiences"), `${shown(audiences)} must be a list of exactly one audience (default ["${DEFAULT_FEDERATION_AUDIENCE}"])`]);
+            report("audiences", `${shown(audiences)} must be a list of exactly one audience (default ["${DEFAULT_FEDERATION_AUDIENCE}"])`);
         }
-        problems.forEach(([problemKey, problem]) => reader.report(problemKey, problem, WORKLOAD_EXAMPLE));
-        return problems.length === 0
-            ? [{ name: name as string, issuer: issuerText, subject: subject as string, audiences: audienceList as string[] }]
-            : [];
+        return problems.length === found;
     });
     const seenNames = new Set<string>();
     const seenPairs = new Set<string>();
-    for (const identity of identities) {
-        const pair = `${identity.issuer} ${identity.subject}`;
-        if (seenNames.has(identity.name.toLowerCase())) {
-            reader.report(key, `names ${shown(identity.name)} more than once; credential names are unique per app`, WORKLOAD_EXAMPLE);
+    for (const { name, issuer, subject } of good as { name: string; issuer: string; subject: string }[]) {
+        const pair = `${issuer} ${subject}`;
+        if (seenNames.has(name.toLowerCase())) {
+            problems.push({ at: "", problem: `names ${shown(name)} more than once; credential names are unique per app` });
         }
         if (seenPairs.has(pair)) {
-            reader.report(key, `lists issuer ${shown(identity.issuer)} with subject ${shown(identity.subject)} more than once; Entra ID refuses the second`, WORKLOAD_EXAMPLE);
+            problems.push({ at: "", problem: `lists issuer ${shown(issuer)} with subject ${shown(subject)} more than once; Entra ID refuses the second` });
         }
-        seenNames.add(identity.name.toLowerCase());
+        seenNames.add(name.toLowerCase());
         seenPairs.add(pair);
     }
-    return identities;
+    return problems;
+}
+
+function readWorkloadIdentities(reader: ConfigReader): WorkloadIdentity[] {
+    const key = WORKLOAD_IDENTITIES_KEY.name;
+    const entries = objectList(reader, key, WORKLOAD_EXAMPLE, ["name", "issuer", "subject", "audiences"]);
+    const problems = workloadIdentityProblems(entries);
+    problems.forEach(({ at, problem }) => reader.report(`${key}${at}`, problem, WORKLOAD_EXAMPLE));
+    return entries
+        .filter((_, index) => !problems.some((problem) => problem.index === index))
+        .map(({ name, issuer, subject, audiences }) => ({
+            name: name as string,
+            issuer: issuer as string,
+            subject: subject as string,
+            audiences: (audiences ?? [DEFAULT_FEDERATION_AUDIENCE]) as string[],
+        }));
 }
 
 export const CLIENT_CREDENTIAL_KEY = defineKey({

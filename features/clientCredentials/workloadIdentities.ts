@@ -1,8 +1,20 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { issuerProblem, subjectProblem } from "./config";
-import { FEDERATED_CREDENTIALS_PER_APP } from "../../azure/limits";
+import { DEFAULT_FEDERATION_AUDIENCE, WORKLOAD_EXAMPLE, workloadIdentityProblems } from "./config";
+import { refuseBadArgs } from "../argRules";
 import { aliasFormerType } from "../typeToken";
+
+/** A workload that signs in as the app with its own OIDC token: one federated identity credential. */
+export interface WorkloadIdentity {
+    /** Required. The credential's name: 3-120 letters, digits, hyphens or underscores, unique per app. */
+    name: string;
+    /** Required. The OIDC issuer, an https URL exactly as the token's `iss` claim. */
+    issuer: string;
+    /** Required. The token's `sub` claim exactly, e.g. `system:serviceaccount:jobs:batch-submitter`. */
+    subject: string;
+    /** Optional. Exactly one audience. Default: `["api://AzureADTokenExchange"]`. */
+    audiences?: string[];
+}
 
 export interface WorkloadIdentitiesArgs {
     /** Required. The client app, in the `/applications/{objectId}` form. */
@@ -11,7 +23,7 @@ export interface WorkloadIdentitiesArgs {
      * Required. Workloads that sign in as the app with their own OIDC tokens (AKS workload identity, GitHub Actions,
      * any OIDC issuer): at most 20 per app. See https://learn.microsoft.com/entra/workload-id/workload-identity-federation
      */
-    identities: readonly { name: string; issuer: string; subject: string; audiences: readonly string[] }[];
+    identities: WorkloadIdentity[];
 }
 
 /** Federated identity credentials on the client app: workloads trade their own tokens for the app's, with no secret. */
@@ -20,10 +32,10 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
 
     constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:WorkloadIdentities", name, {}, aliasFormerType(opts, "batch-entra:app:WorkloadIdentities"));
-        const problem = workloadIdentitiesProblem(args.identities);
-        if (problem) {
-            throw new pulumi.ResourceError(`identities: ${problem}`, this);
-        }
+        refuseBadArgs(
+            this,
+            workloadIdentityProblems(args.identities).map(({ at, problem }) => ({ arg: `identities${at}`, problem, example: WORKLOAD_EXAMPLE })),
+        );
         this.credentials = args.identities.map(
             (identity) =>
                 // Keyed by the credential's name, so reordering the list replaces nothing.
@@ -35,28 +47,11 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
                         description: `batch-entra: ${identity.subject}`,
                         issuer: identity.issuer,
                         subject: identity.subject,
-                        audiences: [...identity.audiences],
+                        audiences: [...(identity.audiences ?? [DEFAULT_FEDERATION_AUDIENCE])],
                     },
                     { parent: this },
                 ),
         );
         this.registerOutputs({});
     }
-}
-
-/** The rules the configuration reader applies, for callers that use the component as a library. */
-function workloadIdentitiesProblem(identities: WorkloadIdentitiesArgs["identities"]): string | undefined {
-    if (identities.length > FEDERATED_CREDENTIALS_PER_APP.max) {
-        return `${identities.length} entries; ${FEDERATED_CREDENTIALS_PER_APP.why}`;
-    }
-    for (const identity of identities) {
-        const problem = issuerProblem(identity.issuer) ?? subjectProblem(identity.issuer, identity.subject);
-        if (problem) return `"${identity.name}": ${problem}`;
-        if (identity.audiences.length !== 1) return `"${identity.name}": exactly one audience, such as api://AzureADTokenExchange`;
-    }
-    const names = identities.map((identity) => identity.name.toLowerCase());
-    const pairs = identities.map((identity) => `${identity.issuer} ${identity.subject}`);
-    if (new Set(names).size !== names.length) return "a name is used twice";
-    if (new Set(pairs).size !== pairs.length) return "an issuer and subject pair is listed twice";
-    return undefined;
 }

@@ -1,6 +1,7 @@
 import { SUBSCRIPTION_ID_PREFIX } from "../../azure/limits";
 import { ConfigReader } from "../../config/reader";
 import { defineKey } from "../../config/keys";
+import { TextRule } from "../argRules";
 
 /** What operations teams ask of a production stack: logs in their workspace, and locks on what must not be deleted. */
 export interface OperationsSettings {
@@ -10,22 +11,23 @@ export interface OperationsSettings {
     readonly resourceLocks: boolean;
 }
 
-const WORKSPACE_ID = new RegExp(
-    `^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$`,
-    "i",
-);
-
 export const WORKSPACE_ID_EXAMPLE =
     "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-platform";
 
+/** The logAnalyticsWorkspaceId key's rule and LogAnalyticsDiagnostics' workspaceId arg's. */
+export const WORKSPACE_ID_RULE: TextRule = {
+    // Workspace names: 4 to 63 letters, digits and hyphens, starting and ending with a letter or digit
+    // (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftoperationalinsights).
+    pattern: new RegExp(
+        `^${SUBSCRIPTION_ID_PREFIX}/resourceGroups/[^/]+/providers/Microsoft\\.OperationalInsights/workspaces/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$`,
+        "i",
+    ),
+    rule: "it must be the resource ID of a Log Analytics workspace (Microsoft.OperationalInsights/workspaces)",
+    example: WORKSPACE_ID_EXAMPLE,
+};
+
 export function readOperationsSettings(reader: ConfigReader): OperationsSettings {
-    const logAnalyticsWorkspaceId = reader.optionalString(LOG_ANALYTICS_WORKSPACE_ID_KEY.name, {
-        example: WORKSPACE_ID_EXAMPLE,
-        pattern: WORKSPACE_ID,
-        // Workspace names: 4 to 63 letters, digits and hyphens, starting and ending with a letter or digit
-        // (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftoperationalinsights).
-        rule: "it must be the resource ID of a Log Analytics workspace (Microsoft.OperationalInsights/workspaces)",
-    });
+    const logAnalyticsWorkspaceId = reader.optionalString(LOG_ANALYTICS_WORKSPACE_ID_KEY.name, WORKSPACE_ID_RULE);
     const resourceLocks = reader.boolean(RESOURCE_LOCKS_KEY.name, RESOURCE_LOCKS_KEY.default);
     return { logAnalyticsWorkspaceId, resourceLocks };
 }

@@ -1,5 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
+import { shown } from "../../config/messages";
+import { ArgProblem, refuseBadArgs, repeatedKeyArgProblems } from "../argRules";
 import { aliasFormerType } from "../typeToken";
 
 export interface LockTarget {
@@ -10,17 +12,47 @@ export interface LockTarget {
 }
 
 export interface ResourceLocksArgs {
-    /** Required. Name of each lock (unique per scope). */
+    /**
+     * Required. Name of each lock (unique per scope): at most 260 characters, none of `<>%&:\?/` nor control characters.
+     * See https://learn.microsoft.com/rest/api/resources/management-locks/create-or-update-by-scope
+     */
     lockName: string;
-    /** Required. Text ARM shows with a ScopeLocked error: who set the lock and how to remove it. */
+    /** Required. Text ARM shows with a ScopeLocked error: who set the lock and how to remove it; at most 512 characters. */
     notes: string;
     /** Required. The resources to lock. */
     targets: LockTarget[];
-    /**
-     * Optional. What lives at or under the locked resources (child resources, role assignments, endpoints): each lock
-     * depends on them, so a destroy deletes the locks first and then the rest without `ScopeLocked`. Default: none.
-     */
-    lockedContents?: pulumi.Resource[];
+}
+
+/**
+ * What lives at or under the locked resources (child resources, role assignments, endpoints), kept off the args: the
+ * component provider's schema models a resource as a bare URN. Each lock depends on them, so a destroy deletes the
+ * locks first and then the rest without `ScopeLocked`.
+ */
+const lockedContentsOf = new WeakMap<ResourceLocksArgs, pulumi.Resource[]>();
+
+/** Lock args whose locks also depend on `lockedContents` (what the batch-entra program declares under the locked resources). */
+export function resourceLocksWaitingFor(args: ResourceLocksArgs, lockedContents: pulumi.Resource[]): ResourceLocksArgs {
+    lockedContentsOf.set(args, lockedContents);
+    return args;
+}
+
+// eslint-disable-next-line no-control-regex
+const LOCK_NAME = /^[^<>%&:\\?/\u0000-\u001f\u007f]{1,260}$/;
+const LOCK_NOTES_MAX_LENGTH = 512;
+
+/** The lock arguments ARM refuses, found before any lock is declared. */
+function resourceLockProblems(args: ResourceLocksArgs): (ArgProblem | undefined)[] {
+    const name = String(args.lockName);
+    const notes = String(args.notes);
+    return [
+        LOCK_NAME.test(name)
+            ? undefined
+            : { arg: "lockName", problem: `${shown(name)} is not 1 to 260 characters without <, >, %, &, :, \\, ?, / or control characters`, example: "batch-entra-prod-do-not-delete" },
+        notes.length <= LOCK_NOTES_MAX_LENGTH
+            ? undefined
+            : { arg: "notes", problem: `has ${notes.length} characters; ARM takes at most ${LOCK_NOTES_MAX_LENGTH}`, example: "Set by the Pulumi stack batch-entra-prod; remove with pulumi up first" },
+        ...repeatedKeyArgProblems("targets", args.targets, '[{"key": "batch-account", "scope": "<account ID>"}]'),
+    ];
 }
 
 /**
@@ -33,12 +65,13 @@ export class ResourceLocks extends pulumi.ComponentResource {
 
     constructor(name: string, args: ResourceLocksArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:ResourceLocks", name, {}, aliasFormerType(opts, "batch-entra:operations:ResourceLocks"));
+        refuseBadArgs(this, resourceLockProblems(args));
         this.locks = args.targets.map(
             (target) =>
                 new authorization.ManagementLockByScope(
                     `${name}-${target.key}`,
                     { lockName: args.lockName, scope: target.scope, level: authorization.LockLevel.CanNotDelete, notes: args.notes },
-                    { parent: this, dependsOn: args.lockedContents },
+                    { parent: this, dependsOn: lockedContentsOf.get(args) },
                 ),
         );
         this.registerOutputs({});

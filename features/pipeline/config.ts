@@ -2,20 +2,20 @@ import { PIPELINE_OWNERS } from "../../azure/limits";
 import { shown } from "../../config/messages";
 import { ConfigReader } from "../../config/reader";
 import { defineKey } from "../../config/keys";
+import type { PipelineIdentityArgs } from "./pipelineIdentity";
 
 /**
- * The identities a GitHub Actions pipeline signs in with (see docs/run-from-ci.md). Off by default: a stack that is
- * deployed by hand needs none, and creating them takes rights (Graph app roles, role assignments) that only the
- * one-time bootstrap run has.
+ * The PipelineIdentity args the stack's keys configure (see docs/run-from-ci.md), as the component takes them, and
+ * whether to declare it: off by default, since a stack that is deployed by hand needs none, and creating the
+ * identities takes rights (Graph app roles, role assignments) that only the one-time bootstrap run has. index.ts adds
+ * what only the running program knows (the resource group's ID, the roles the program assigns).
  */
-export interface PipelineSettings {
+export interface PipelineSettings extends Omit<PipelineIdentityArgs, "resourceGroupId" | "assignableRoleDefinitionIds"> {
     readonly enabled: boolean;
-    /** `owner/name` of the GitHub repository whose workflows may sign in. */
+    /** Empty when the pipeline is off and no repository is set. */
     readonly repository: string;
-    /** GitHub environments whose jobs may deploy; each becomes one federated credential on the deploy identity. */
-    readonly deployEnvironments: readonly string[];
     /** Object IDs of the pipeline apps' owners. Fixed, so a CI run never rewrites who owns the identities it runs as. */
-    readonly owners: readonly string[];
+    readonly owners: string[];
 }
 
 /** GitHub's OIDC issuer for github.com; GitHub Enterprise Server has its own. */
@@ -85,7 +85,8 @@ export function environmentCredentialName(environment: string): string {
     return `github-env-${environment.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 120);
 }
 
-export function readPipelineSettings(reader: ConfigReader, stackName: string): PipelineSettings {
+/** `displayNamePrefix` is the client app's display name, which the pipeline apps' names start with. */
+export function readPipelineSettings(reader: ConfigReader, stackName: string, displayNamePrefix: string): PipelineSettings {
     const enabled = reader.boolean(PIPELINE_IDENTITY_KEY.name, PIPELINE_IDENTITY_KEY.default);
     const repository = reader.optionalString(PIPELINE_REPOSITORY_KEY.name, { example: "contoso/batch-entra" });
     const environments = reader.stringList(PIPELINE_ENVIRONMENTS_KEY.name, { example: `["${stackName}"]`, item: environmentProblem });
@@ -100,7 +101,7 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
         }
     }
     if (!enabled) {
-        return { enabled, repository: repository ?? "", deployEnvironments, owners };
+        return { enabled, repository: repository ?? "", deployEnvironments, displayNamePrefix, owners };
     }
 
     if (repository === undefined) {
@@ -127,6 +128,7 @@ export function readPipelineSettings(reader: ConfigReader, stackName: string): P
         enabled,
         repository: repository ?? "",
         deployEnvironments,
+        displayNamePrefix,
         owners,
     };
 }

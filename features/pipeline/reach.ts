@@ -50,12 +50,11 @@ export function checkPipelineReach(
             }
         }),
     );
-    const identityGroup = settings.pools.identityResourceGroup;
+    const identityGroup = settings.pools.identityResourceGroupName;
     if (identityGroup !== undefined && identityGroup.toLowerCase() !== group.toLowerCase()) {
         refuse("poolIdentityResourceGroup", `"${identityGroup}" is another resource group`, group);
     }
-    const role = settings.rbac.jobSubmitterRole;
-    if (role.create && role.assignableScope === "subscription") {
+    if (settings.rbac.jobSubmitterRole.create?.assignableScope === "subscription") {
         refuse("jobSubmitterRoleScope", '"subscription" defines the custom role at subscription scope', "resourceGroup");
     }
     if (settings.clientApp.grantAdminConsent) {

@@ -4,7 +4,15 @@ import { CLOUDS } from "../../azure/clouds";
 import { PoolScale, PoolScaleSettings } from "./poolScale";
 import { aliasFormerType } from "../typeToken";
 import { exactlyOneArgProblem, refuseBadArgs, textArgProblem } from "../argRules";
-import { POOL_NAME_RULE, PoolImage, PoolScale as PoolScaleDefinition, VM_SIZE_RULE } from "./config";
+import {
+    DEFAULT_POLLING_INTERVAL_SECONDS,
+    DEFAULT_NODE_COUNTS,
+    LINUX_CERTIFICATE_STORE,
+    POOL_NAME_RULE,
+    PoolImage,
+    VM_SIZE_RULE,
+    WINDOWS_CERTIFICATE_STORE,
+} from "./config";
 import { PoolPublicIPs } from "../privateNetworking/poolNetwork";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
@@ -125,8 +133,13 @@ export function poolScaleOf(pool: CertificateRotatingPool): PoolScale | undefine
     return poolScales.get(pool);
 }
 
-/** The config's scale union as the component's one-of arg. */
-export function poolScaleChoice(scale: PoolScaleDefinition): CertificateRotatingPoolScale {
+/** A pool's scale as a kind-tagged union, the form programs that build their own pool lists may hold. */
+export type TaggedPoolScale =
+    | { readonly kind: "fixed"; readonly dedicatedNodes: number; readonly lowPriorityNodes: number }
+    | { readonly kind: "auto"; readonly formula: string; readonly evaluationInterval: string };
+
+/** A kind-tagged scale as the component's one-of arg (the stack's reader produces the one-of arg itself). */
+export function poolScaleChoice(scale: TaggedPoolScale): CertificateRotatingPoolScale {
     return scale.kind === "fixed"
         ? { fixed: { dedicatedNodes: scale.dedicatedNodes, lowPriorityNodes: scale.lowPriorityNodes } }
         : { auto: { formula: scale.formula, evaluationInterval: scale.evaluationInterval } };
@@ -150,7 +163,7 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
         ]);
 
         const windows = args.image.osFamily === "windows";
-        const storeLocation = args.certificateStoreLocation ?? (windows ? "LocalMachine" : "/var/lib/waagent/Microsoft.Azure.KeyVault");
+        const storeLocation = args.certificateStoreLocation ?? (windows ? WINDOWS_CERTIFICATE_STORE : LINUX_CERTIFICATE_STORE);
         const urls = args.certificates.map((certificate) => certificate.secretUrl);
         // Extension 3.0 takes one object per certificate on both systems, with the store location in each: a top-level
         // certificateStoreLocation is the 1.x/2.x form, which 3.0 for Linux ignores (certificates would land in the
@@ -159,13 +172,13 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
             windows ? { url, certificateStoreName: "MY", certificateStoreLocation: storeLocation } : { url, certificateStoreLocation: storeLocation },
         );
         const secretsManagementSettings = {
-            pollingIntervalInS: String(args.pollingIntervalSeconds ?? 3600),
+            pollingIntervalInS: String(args.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS),
             // Nodes stay unusable until the certificate is installed, so no task runs without it. KeyVaultForWindows
             // 4.0 drops this setting (docs/certificate-rotating-pools.md), one reason 3.x stays pinned.
             requireInitialSync: true,
             observedCertificates,
         };
-        const { fixed, auto } = args.scale ?? { fixed: { dedicatedNodes: 0, lowPriorityNodes: 0 } };
+        const { fixed, auto } = args.scale ?? { fixed: DEFAULT_NODE_COUNTS };
         const scaleSettings: PoolScaleSettings = fixed
             ? { fixedScale: { targetDedicatedNodes: fixed.dedicatedNodes, targetLowPriorityNodes: fixed.lowPriorityNodes } }
             : { autoScale: { formula: auto!.formula, evaluationInterval: auto!.evaluationInterval } };

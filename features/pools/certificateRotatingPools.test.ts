@@ -1,5 +1,5 @@
 import * as batch from "@pulumi/azure-native/batch";
-import { CertificateRotatingPool, certificateRotatingPoolWaitingFor } from "./certificateRotatingPool";
+import { CertificateRotatingPool, certificateRotatingPoolWaitingFor, poolScaleChoice } from "./certificateRotatingPool";
 import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, PoolIdentityVault, poolIdentityAccess } from "./poolIdentityVault";
 import { POOL_IMAGES, defaultKeyVaultName } from "./config";
 import { FAKE_NOW, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../../tools/fakeCloud";
@@ -271,4 +271,11 @@ test("an empty pool list declares no pool, identity, vault or certificate provid
     }
     expect(poolVaultResources(run, ROLE_ASSIGNMENT)).toEqual([]);
     expect(run.outputs.poolIds).toBeUndefined();
+});
+
+test("poolScaleChoice turns a library caller's kind-tagged scale into the component's one-of arg", () => {
+    expect(poolScaleChoice({ kind: "fixed", dedicatedNodes: 2, lowPriorityNodes: 1 })).toEqual({ fixed: { dedicatedNodes: 2, lowPriorityNodes: 1 } });
+    expect(poolScaleChoice({ kind: "auto", formula: "$TargetDedicatedNodes = 1;", evaluationInterval: "PT15M" })).toEqual({
+        auto: { formula: "$TargetDedicatedNodes = 1;", evaluationInterval: "PT15M" },
+    });
 });

@@ -7,25 +7,29 @@ import { shown } from "../../config/messages";
 import { ConfigReader, EXAMPLE_GUID } from "../../config/reader";
 import { TextRule } from "../argRules";
 import { defineKey } from "../../config/keys";
+import { stackLabel } from "../../config/naming";
+import type { CertificateRotatingPoolArgs, CertificateRotatingPoolScale, FixedPoolScale } from "./certificateRotatingPool";
+import type { CertificateToCreate, ExistingCertificateReference, PoolIdentityVaultArgs, VaultPermissionModel } from "./poolIdentityVault";
 
 /**
- * Settings of the certificate-rotating pools (seed 004): one user-assigned identity and one Key Vault shared by every
- * pool of the stack, and per pool its image, size, scale and the certificates its nodes observe.
+ * The PoolIdentityVault args the stack's keys configure (seed 004: one user-assigned identity and one Key Vault shared
+ * by every pool of the stack), as the component takes them, and the pools. declarePools adds what only the running
+ * program knows (the account's group, the derived vault name, the pipeline's identities, the private endpoint) and
+ * collects the vault's certificates from the pools.
  */
-export interface PoolSettings {
+export interface PoolSettings
+    extends Omit<
+        PoolIdentityVaultArgs,
+        "resourceGroupName" | "location" | "vaultName" | "certificateOfficers" | "certificateReaders" | "certificates" | "existingCertificates" | "publicNetworkAccess" | "privateEndpoint" | "tags"
+    > {
     /** The pools to declare; empty means no pool, identity or vault at all. */
-    readonly pools: readonly PoolDefinition[];
+    readonly pools: PoolDefinition[];
     /** The vault name given in config; undefined means derive one (see defaultKeyVaultName). */
     readonly keyVaultName: string | undefined;
     readonly permissionModel: VaultPermissionModel;
-    /** Resource group of the pool identity; undefined means the Batch account's group. */
-    readonly identityResourceGroup?: string;
-    readonly identityName: string;
-    /**
-     * Who creates and manages the certificates (Key Vault Certificates Officer or an access policy): a configured
-     * principal, usually a group every person who runs `pulumi up` belongs to, so the grant is the same whoever
-     * deploys. Undefined only when no pool creates a certificate.
-     */
+    /** Undefined means the Batch account's group. */
+    readonly identityResourceGroupName?: string;
+    /** Undefined only when no pool creates a certificate. */
     readonly certificateManager: CertificateManager | undefined;
 }
 
@@ -36,8 +40,6 @@ export interface CertificateManager {
     /** RBAC grants must name the principal's type, or ARM refuses them (UnmatchedPrincipalType). */
     readonly principalType: CertificateManagerType;
 }
-
-export type VaultPermissionModel = "rbac" | "accessPolicy";
 
 /** A pool image's operating system (an `as const` object, an enum in the component provider's schema). */
 export const OsFamily = { Linux: "linux", Windows: "windows" } as const;
@@ -52,42 +54,32 @@ export interface PoolImage {
     readonly osFamily: OsFamily;
 }
 
-export type PoolScale =
-    | { readonly kind: "fixed"; readonly dedicatedNodes: number; readonly lowPriorityNodes: number }
-    | { readonly kind: "auto"; readonly formula: string; readonly evaluationInterval: string };
-
-export interface CreatedCertificate {
+/** A certificate the program creates in the pools' vault, with the defaults filled in. */
+export interface CreatedCertificate extends CertificateToCreate {
     readonly kind: "created";
-    /** The certificate's name in the vault; its versionless secret URL is `<vault>/secrets/<name>`. */
-    readonly name: string;
-    readonly subject: string;
-    readonly dnsNames: readonly string[];
-    readonly validityMonths: number;
-    readonly daysBeforeExpiry: number;
+    readonly dnsNames: string[];
     readonly issuerName: string;
 }
 
-export interface ExistingCertificate {
+/** A certificate that exists already, by its versionless secret URL (normalised to this cloud's host). */
+export interface ExistingCertificate extends ExistingCertificateReference {
     readonly kind: "existing";
-    readonly name: string;
-    /** The versionless secret URL, e.g. https://kv.vault.azure.net/secrets/web-tls. */
-    readonly secretUrl: string;
     /** The vault's host name label from the URL. */
     readonly vaultName: string;
-    /** ARM ID of the vault that holds it when that is not the stack's vault, so the identity can be granted access. */
-    readonly keyVaultId?: string;
 }
 
 export type PoolCertificate = CreatedCertificate | ExistingCertificate;
 
-export interface PoolDefinition {
-    readonly name: string;
-    readonly vmSize: string;
-    readonly image: PoolImage;
-    readonly scale: PoolScale;
+/**
+ * A pool's CertificateRotatingPool args, as the component takes them, with its certificates and network as the stack
+ * configures them: declarePools adds the account, the identity, the certificates' secret URLs and the cloud.
+ */
+export interface PoolDefinition
+    extends Omit<CertificateRotatingPoolArgs, "resourceGroupName" | "batchAccountName" | "identity" | "certificates" | "network" | "resourceManager"> {
+    readonly scale: CertificateRotatingPoolScale;
     readonly pollingIntervalSeconds: number;
     readonly certificateStoreLocation: string;
-    readonly certificates: readonly PoolCertificate[];
+    readonly certificates: PoolCertificate[];
     /** The subnet the nodes join and whether they get public IPs; undefined keeps them outside any virtual network. */
     readonly network: PoolNetwork | undefined;
     /** Nodes use the pools' identity for auto-storage (`nodeIdentityReference`). */
@@ -145,6 +137,13 @@ export const DEFAULT_POOL_IMAGE = "ubuntu-24.04";
 export const LINUX_CERTIFICATE_STORE = "/var/lib/waagent/Microsoft.Azure.KeyVault";
 /** The Windows extension's store location; the store name is always MY (Personal). */
 export const WINDOWS_CERTIFICATE_STORE = "LocalMachine";
+
+/** How often nodes ask the vault for a renewed certificate unless a pool says otherwise: hourly. */
+export const DEFAULT_POLLING_INTERVAL_SECONDS = 3600;
+/** A pool's fixed size unless it says otherwise: no node, so it costs nothing until someone scales it. */
+export const DEFAULT_NODE_COUNTS: Readonly<FixedPoolScale> = { dedicatedNodes: 0, lowPriorityNodes: 0 };
+/** Key Vault's own issuer: the vault signs the certificate itself. */
+export const DEFAULT_CERTIFICATE_ISSUER = "Self";
 
 /** Key Vault DNS suffix per cloud: secret URLs of another cloud cannot be reached by the nodes' identity. */
 export const KEY_VAULT_DNS_SUFFIX: Readonly<Record<CloudName, string>> = {
@@ -378,14 +377,14 @@ export function readPoolSettings(
     if (vaultNameProblem !== undefined) {
         reader.report(POOL_KEY_VAULT_NAME_KEY.name, vaultNameProblem, "kv-batch-pools-01");
     }
-    const identityResourceGroup = reader.optionalString(POOL_IDENTITY_RESOURCE_GROUP_KEY.name, {
+    const identityResourceGroupName = reader.optionalString(POOL_IDENTITY_RESOURCE_GROUP_KEY.name, {
         example: "rg-batch-identities",
         pattern: RESOURCE_GROUP_NAME,
         rule: "a resource group name is 1 to 90 letters, digits, and - _ . ( ), not ending in a period",
     });
     const managerId = reader.optionalGuid(POOL_CERTIFICATE_MANAGER_KEY.name);
     const managerType = reader.oneOf<CertificateManagerType>(POOL_CERTIFICATE_MANAGER_TYPE_KEY.name, ["Group", "User", "ServicePrincipal"], POOL_CERTIFICATE_MANAGER_TYPE_KEY.default);
-    const identityName = `${stack.projectName}-${stack.stackName}-pools`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+    const identityName = `${stackLabel(stack)}-pools`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
 
     const raw = reader.json(POOLS_KEY.name, POOL_EXAMPLE);
     let pools: PoolDefinition[] = [];
@@ -410,7 +409,7 @@ export function readPoolSettings(
         );
     }
     const certificateManager = managerId === undefined ? undefined : { principalId: managerId, principalType: managerType };
-    return { pools, keyVaultName, permissionModel, identityResourceGroup, identityName, certificateManager };
+    return { pools, keyVaultName, permissionModel, identityResourceGroupName, identityName, certificateManager };
 }
 
 function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: CloudName, defaultPublicIPs: PoolPublicIPs): PoolDefinition | undefined {
@@ -420,7 +419,7 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
     }
     const fields = new PoolEntryReader(reader, entry, path);
     fields.unknownFields(POOL_FIELDS, '{"name": "pool-01", "vmSize": "Standard_D2s_v5"}');
-    const name = fields.requiredString("name", POOL_NAME_RULE.example, { pattern: POOL_NAME_RULE.pattern, text: POOL_NAME_RULE.rule });
+    const poolName = fields.requiredString("name", POOL_NAME_RULE.example, { pattern: POOL_NAME_RULE.pattern, text: POOL_NAME_RULE.rule });
     const vmSize = fields.requiredString("vmSize", VM_SIZE_RULE.example, { pattern: VM_SIZE_RULE.pattern, text: VM_SIZE_RULE.rule });
     if (vmSize !== undefined && !isVmSizeShaped(vmSize)) {
         fields.warn(
@@ -431,19 +430,19 @@ function readPool(reader: ConfigReader, entry: unknown, path: string, cloud: Clo
     }
     const image = readImage(fields);
     const scale = readScale(fields);
-    const pollingIntervalSeconds = fields.integer("pollingIntervalSeconds", 3600, {
+    const pollingIntervalSeconds = fields.integer("pollingIntervalSeconds", DEFAULT_POLLING_INTERVAL_SECONDS, {
         min: 60,
         max: 86400,
         why: "how often nodes ask the vault for a renewed certificate: between a minute and a day",
     });
     const certificateStoreLocation = readStoreLocation(fields, image?.osFamily ?? "linux");
-    const certificates = readCertificates(fields, name ?? "pool", cloud);
+    const certificates = readCertificates(fields, poolName ?? "pool", cloud);
     const network = readPoolNetwork(fields, defaultPublicIPs);
     const nodeIdentity = readNodeIdentity(fields);
-    if (name === undefined || vmSize === undefined || image === undefined) {
+    if (poolName === undefined || vmSize === undefined || image === undefined) {
         return undefined;
     }
-    return { name, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates, network, nodeIdentity };
+    return { poolName, vmSize, image, scale, pollingIntervalSeconds, certificateStoreLocation, certificates, network, nodeIdentity };
 }
 
 function readImage(fields: PoolEntryReader): PoolImage | undefined {
@@ -494,7 +493,8 @@ function readImage(fields: PoolEntryReader): PoolImage | undefined {
     return { ...preset, version };
 }
 
-function readScale(fields: PoolEntryReader): PoolScale {
+/** Exactly one of `fixed` and `auto`, as CertificateRotatingPool takes it. */
+function readScale(fields: PoolEntryReader): CertificateRotatingPoolScale {
     const autoScaleExample = '{"formula": "$TargetDedicatedNodes = 0;", "evaluationInterval": "PT15M"}';
     if (fields.has("autoScale")) {
         if (fields.has("dedicatedNodes") || fields.has("lowPriorityNodes")) {
@@ -503,7 +503,7 @@ function readScale(fields: PoolEntryReader): PoolScale {
         const autoScale = fields.raw("autoScale");
         if (!isObject(autoScale) || typeof autoScale.formula !== "string" || autoScale.formula.trim() === "") {
             fields.report("autoScale.formula", "is required: the autoscale formula Batch evaluates", autoScaleExample);
-            return { kind: "fixed", dedicatedNodes: 0, lowPriorityNodes: 0 };
+            return { fixed: { ...DEFAULT_NODE_COUNTS } };
         }
         const interval = autoScale.evaluationInterval ?? "PT15M";
         const minutes = typeof interval === "string" ? durationMinutes(interval) : undefined;
@@ -519,10 +519,11 @@ function readScale(fields: PoolEntryReader): PoolScale {
                 fields.report(`autoScale.${field}`, "is not a field of autoScale (fields: formula, evaluationInterval)", autoScaleExample);
             }
         }
-        return { kind: "auto", formula: autoScale.formula.trim(), evaluationInterval: String(interval) };
+        return { auto: { formula: autoScale.formula.trim(), evaluationInterval: String(interval) } };
     }
     const limit = { min: 0, max: 10000, why: "node counts" };
-    return { kind: "fixed", dedicatedNodes: fields.integer("dedicatedNodes", 0, limit), lowPriorityNodes: fields.integer("lowPriorityNodes", 0, limit) };
+    const { dedicatedNodes, lowPriorityNodes } = DEFAULT_NODE_COUNTS;
+    return { fixed: { dedicatedNodes: fields.integer("dedicatedNodes", dedicatedNodes, limit), lowPriorityNodes: fields.integer("lowPriorityNodes", lowPriorityNodes, limit) } };
 }
 
 function durationMinutes(value: string): number | undefined {
@@ -577,7 +578,7 @@ function createdCertificate(fields: PoolEntryReader | undefined, poolName: strin
         dnsNames: [],
         validityMonths: 12,
         daysBeforeExpiry: 30,
-        issuerName: "Self",
+        issuerName: DEFAULT_CERTIFICATE_ISSUER,
     };
     if (fields === undefined) {
         return defaults;
@@ -661,10 +662,10 @@ function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], key
     const poolNames = new Set<string>();
     const certificates = new Map<string, { pool: string; secretUrl?: string }>();
     pools.forEach((pool, index) => {
-        if (poolNames.has(pool.name.toLowerCase())) {
-            reader.report(`${POOLS_KEY.name}[${index}].name`, `"${pool.name}" is used by another pool (pool IDs are case-insensitive)`, `${pool.name}-2`);
+        if (poolNames.has(pool.poolName.toLowerCase())) {
+            reader.report(`${POOLS_KEY.name}[${index}].name`, `"${pool.poolName}" is used by another pool (pool IDs are case-insensitive)`, `${pool.poolName}-2`);
         }
-        poolNames.add(pool.name.toLowerCase());
+        poolNames.add(pool.poolName.toLowerCase());
         pool.certificates.forEach((certificate, certIndex) => {
             const path = `${POOLS_KEY.name}[${index}].certificates[${certIndex}]`;
             const secretUrl = certificate.kind === "existing" ? certificate.secretUrl : undefined;
@@ -677,7 +678,7 @@ function checkUnique(reader: ConfigReader, pools: readonly PoolDefinition[], key
                     `${certificate.name}-2`,
                 );
             }
-            certificates.set(certificate.name.toLowerCase(), { pool: pool.name, secretUrl });
+            certificates.set(certificate.name.toLowerCase(), { pool: pool.poolName, secretUrl });
             if (certificate.kind === "existing" && certificate.vaultName !== keyVaultName?.toLowerCase() && certificate.keyVaultId === undefined) {
                 reader.report(
                     `${path}.keyVaultId`,

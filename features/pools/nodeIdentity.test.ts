@@ -1,5 +1,7 @@
+import { FAKE_DEPLOYER_OBJECT_ID } from "../../tools/fakeCloud";
 import { findResource, resourcesOfType } from "../../tools/offlineRuntime";
-import { expectRejected, runWith } from "../../test/helpers";
+import { expectRejected, libraryRefusal, runWith } from "../../test/helpers";
+import { NodeIdentityAutoStorage, NodeIdentityAutoStorageArgs } from "./nodeIdentity";
 
 const ACCOUNT = "azure-native:batch:BatchAccount";
 const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
@@ -42,5 +44,22 @@ describe("pools[].nodeIdentity: nodes use the pools' identity for auto-storage",
     ])("pools[0].nodeIdentity: %p is refused", async (overrides, message) => {
         const { problem } = await expectRejected(overrides, "pools[0].nodeIdentity");
         expect(problem.problem).toMatch(message);
+    });
+});
+
+describe("NodeIdentityAutoStorage used as a library", () => {
+    const ARGS: NodeIdentityAutoStorageArgs = { storageAccountId: STORAGE, principalId: FAKE_DEPLOYER_OBJECT_ID, subscriptionId: "8c3f1c55-0000-4000-8000-00000000b47c" };
+
+    test("storageAccountId: a storage account's ARM ID, refused in the words autoStorageAccountId is, before anything is declared", async () => {
+        const bad = STORAGE.replace("Microsoft.Storage", "Microsoft.Sql");
+        const { message, resources } = await libraryRefusal(() => new NodeIdentityAutoStorage("node-identity", { ...ARGS, storageAccountId: bad }));
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+        const { problem } = await expectRejected({ autoStorageAccountId: bad }, "autoStorageAccountId");
+        expect(message).toContain(`storageAccountId: ${problem.problem}`);
+    });
+
+    test("principalId: an object ID when given as text", async () => {
+        const { message } = await libraryRefusal(() => new NodeIdentityAutoStorage("node-identity", { ...ARGS, principalId: "pool-identity" }));
+        expect(message).toContain('principalId: "pool-identity" is not an object ID (a GUID)');
     });
 });

@@ -3,6 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { stableGuid } from "../../config/naming";
 import { STORAGE_BLOB_DATA_CONTRIBUTOR, roleDefinitionResourceId } from "../../azure/roles";
 import type { Settings } from "../../config/settings";
+import { shown } from "../../config/messages";
+import { EXAMPLE_GUID, isGuid } from "../../config/reader";
+import { STORAGE_ACCOUNT_ID_RULE } from "../batchAccount/config";
+import { refuseBadArgs, textArgProblem } from "../argRules";
 import { aliasFormerType } from "../typeToken";
 
 /**
@@ -14,14 +18,14 @@ export function poolNodeIdentityId(settings: Settings, subscriptionId: pulumi.In
     if (!settings.pools.pools.some((pool) => pool.nodeIdentity)) {
         return undefined;
     }
-    const group = settings.pools.identityResourceGroup ?? settings.batchAccount.resourceGroup.name;
+    const group = settings.pools.identityResourceGroupName ?? settings.batchAccount.resourceGroup.name;
     return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${settings.pools.identityName}`;
 }
 
 export interface NodeIdentityAutoStorageArgs {
-    /** Required. ARM ID of the auto-storage account. */
+    /** Required. ARM ID of the auto-storage account (the Batch account's `autoStorageAccountId`). */
     storageAccountId: string;
-    /** Required. Principal (object) ID of the pools' user-assigned identity. */
+    /** Required. Principal (object) ID of the pools' user-assigned identity, e.g. PoolIdentityVault's `identityPrincipalId`. */
     principalId: pulumi.Input<string>;
     /** Required. The subscription the role definition is expressed in. */
     subscriptionId: pulumi.Input<string>;
@@ -37,6 +41,12 @@ export class NodeIdentityAutoStorage extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeIdentityAutoStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:NodeIdentityAutoStorage", name, {}, aliasFormerType(opts, "batch-entra:pools:NodeIdentityAutoStorage"));
+        refuseBadArgs(this, [
+            textArgProblem("storageAccountId", args.storageAccountId, STORAGE_ACCOUNT_ID_RULE),
+            typeof args.principalId === "string" && !isGuid(args.principalId)
+                ? { arg: "principalId", problem: `${shown(args.principalId)} is not an object ID (a GUID)`, example: EXAMPLE_GUID }
+                : undefined,
+        ]);
         const roleDefinitionId = pulumi.output(args.subscriptionId).apply((sub) => roleDefinitionResourceId(sub, STORAGE_BLOB_DATA_CONTRIBUTOR.guid));
         this.assignment = new authorization.RoleAssignment(
             `${name}-blob-data`,

@@ -7,10 +7,11 @@ import { stableGuid } from "../../config/naming";
 import { GrantPropagationWait } from "../keyVault/grantPropagationWait";
 import { recoverableVaultProperties } from "../keyVault/recoverableVault";
 import { PublicNetworkAccess } from "../batchAccount/batchAccount";
-import { PrivateEndpointWithDns, PrivateEndpointWithDnsArgs } from "../privateNetworking/privateNetworking";
+import { PrivateEndpointWithDns, privateEndpointWaitingFor } from "../privateNetworking/privateNetworking";
 import { PrincipalType } from "../rbac/batchRbac";
 import { aliasFormerType } from "../typeToken";
 import { BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
+import { DEFAULT_CERTIFICATE_ISSUER, POOL_KEY_VAULT_PERMISSION_MODEL_KEY } from "./config";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
 export const KEY_VAULT_SECRETS_USER_ROLE = BUILT_IN_ROLE_GUIDS.keyVaultSecretsUser;
@@ -187,7 +188,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
     constructor(name: string, args: PoolIdentityVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:PoolIdentityVault", name, {}, aliasFormerType(opts, "batch-entra:pools:PoolIdentityVault"));
 
-        const permissionModel = args.permissionModel ?? "rbac";
+        const permissionModel = args.permissionModel ?? POOL_KEY_VAULT_PERMISSION_MODEL_KEY.default;
         const client = authorization.getClientConfigOutput({ parent: this });
         const roleDefinition = (roleId: string) =>
             pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
@@ -239,12 +240,10 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
         const vaultEndpoint = args.privateEndpoint
             ? new PrivateEndpointWithDns(
                   `${name}-vault-endpoint`,
-                  {
-                      ...args.privateEndpoint,
-                      targetResourceId: this.vault.id,
-                      groupId: "vault",
-                      dependsOn: endpointDependencies.get(args.privateEndpoint),
-                  } satisfies PrivateEndpointWithDnsArgs,
+                  privateEndpointWaitingFor(
+                      { ...args.privateEndpoint, targetResourceId: this.vault.id, groupId: "vault" },
+                      endpointDependencies.get(args.privateEndpoint),
+                  ),
                   { parent: this },
               )
             : undefined;
@@ -358,7 +357,7 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
                     name: certificate.name,
                     keyVaultId: this.vault.id,
                     certificatePolicy: {
-                        issuerParameters: { name: certificate.issuerName ?? "Self" },
+                        issuerParameters: { name: certificate.issuerName ?? DEFAULT_CERTIFICATE_ISSUER },
                         // Exportable so the secret carries the private key the nodes need; a fresh key per renewal.
                         keyProperties: { keyType: "RSA", keySize: 2048, exportable: true, reuseKey: false },
                         // PKCS #12 is the format both the Linux and the Windows extension install.

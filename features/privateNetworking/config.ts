@@ -6,9 +6,13 @@ import { ConfigReader } from "../../config/reader";
 import type { Settings } from "../../config/settings";
 import { defineKey } from "../../config/keys";
 
-/** The private-link sub-resources (group IDs) the program connects: the Batch account's two endpoints and the vault. */
-export type PrivateEndpointGroup = "batchAccount" | "nodeManagement" | "vault";
-export const PRIVATE_ENDPOINT_GROUPS: readonly PrivateEndpointGroup[] = ["batchAccount", "nodeManagement", "vault"];
+/**
+ * The private-link sub-resources (group IDs) the program connects: the Batch account's two endpoints and the vault
+ * (an `as const` object, an enum in the component provider's schema).
+ */
+export const PrivateEndpointGroup = { BatchAccount: "batchAccount", NodeManagement: "nodeManagement", Vault: "vault" } as const;
+export type PrivateEndpointGroup = (typeof PrivateEndpointGroup)[keyof typeof PrivateEndpointGroup];
+export const PRIVATE_ENDPOINT_GROUPS: readonly PrivateEndpointGroup[] = Object.values(PrivateEndpointGroup);
 
 /**
  * Private DNS zone per sub-resource and cloud. Both Batch sub-resources resolve in one zone: the account endpoint as
@@ -65,9 +69,44 @@ const SUBNET_ID = new RegExp(
     "i",
 );
 const PRIVATE_DNS_ZONE_ID = new RegExp(`^/subscriptions/${GUID_PATTERN_TEXT}/resourceGroups/([^/]+)/providers/Microsoft\\.Network/privateDnsZones/([^/]+)$`, "i");
+const VIRTUAL_NETWORK_ID = new RegExp(`^/subscriptions/${GUID_PATTERN_TEXT}/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+$`, "i");
 
 export const SUBNET_ID_EXAMPLE =
     "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-batch/subnets/snet-endpoints";
+
+export const VIRTUAL_NETWORK_ID_EXAMPLE = SUBNET_ID_EXAMPLE.slice(0, SUBNET_ID_EXAMPLE.lastIndexOf("/subnets/"));
+
+/** Why a value is not a virtual network's ARM ID (what a subnet ID is without `/subnets/<name>`), if it is not. */
+export function virtualNetworkIdProblem(value: string): string | undefined {
+    return VIRTUAL_NETWORK_ID.test(value.trim())
+        ? undefined
+        : `${shown(value)} is not a virtual network resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<network>)`;
+}
+
+/** An example ARM ID of the zone `group` endpoints resolve in, in `cloud`. */
+export function privateDnsZoneIdExample(cloud: CloudName, group: PrivateEndpointGroup): string {
+    return `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${PRIVATE_DNS_ZONE_NAMES[cloud][group]}`;
+}
+
+/**
+ * Why `id` cannot be the private DNS zone of `group` endpoints in any of `clouds`: not a zone's ARM ID, or a zone
+ * no client of those clouds asks for that sub-resource's records.
+ */
+export function privateDnsZoneIdProblem(group: PrivateEndpointGroup, id: string, clouds: readonly CloudName[]): string | undefined {
+    const match = PRIVATE_DNS_ZONE_ID.exec(id.trim());
+    if (match === null) {
+        return `${shown(id)} is not a private DNS zone resource ID`;
+    }
+    const expected = [...new Set(clouds.map((cloud) => PRIVATE_DNS_ZONE_NAMES[cloud][group]))];
+    if (expected.includes(match[2].toLowerCase())) {
+        return undefined;
+    }
+    const resolveIn =
+        clouds.length === 1
+            ? `${group} endpoints of the ${clouds[0]} cloud resolve in "${expected[0]}"`
+            : `${group} endpoints resolve in ${expected.map((name) => `"${name}"`).join(", ")} (the ${clouds.join(", ")} clouds)`;
+    return `names zone ${shown(match[2])}, but ${resolveIn}; records in any other zone are never asked for, so clients and nodes would reach the public address instead`;
+}
 
 /** Parses a subnet's ARM ID, or returns why it is not one. */
 export function parseSubnetId(value: string): SubnetReference | string {
@@ -113,9 +152,7 @@ export function readPrivateNetworkingSettings(reader: ConfigReader, cloud: Cloud
 
 function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boolean): PrivateDnsZoneChoice {
     const key = PRIVATE_DNS_ZONES_KEY.name;
-    const names = PRIVATE_DNS_ZONE_NAMES[cloud];
-    const zoneId = (group: PrivateEndpointGroup) =>
-        `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${names[group]}`;
+    const zoneId = (group: PrivateEndpointGroup) => privateDnsZoneIdExample(cloud, group);
     const mapExample = JSON.stringify({ batchAccount: zoneId("batchAccount"), nodeManagement: zoneId("nodeManagement"), vault: zoneId("vault") });
     const given = reader.wordOrStructure(key);
     if (given === undefined) {
@@ -143,16 +180,9 @@ function readDnsZones(reader: ConfigReader, cloud: CloudName, withEndpoints: boo
             continue;
         }
         const endpointGroup = group as PrivateEndpointGroup;
-        const match = typeof id === "string" ? PRIVATE_DNS_ZONE_ID.exec(id.trim()) : null;
-        if (match === null) {
-            reader.report(`${key}.${group}`, `${shown(id)} is not a private DNS zone resource ID`, zoneId(endpointGroup));
-        } else if (match[2].toLowerCase() !== names[endpointGroup]) {
-            reader.report(
-                `${key}.${group}`,
-                `names zone ${shown(match[2])}, but ${group} endpoints of the ${cloud} cloud resolve in "${names[endpointGroup]}"; records ` +
-                    "in any other zone are never asked for, so clients and nodes would reach the public address instead",
-                zoneId(endpointGroup),
-            );
+        const problem = typeof id === "string" ? privateDnsZoneIdProblem(endpointGroup, id, [cloud]) : `${shown(id)} is not a private DNS zone resource ID`;
+        if (problem !== undefined) {
+            reader.report(`${key}.${group}`, problem, zoneId(endpointGroup));
         } else {
             zoneIds[endpointGroup] = (id as string).trim();
         }

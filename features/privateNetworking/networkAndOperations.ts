@@ -1,13 +1,14 @@
+import { stackLabel } from "../../config/naming";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { PoolDefinition } from "../pools/config";
 import { PRIVATE_DNS_ZONE_NAMES, PRIVATE_ENDPOINT_GROUPS, PrivateEndpointGroup } from "./config";
 import { CONFIG_NAMESPACE, Settings } from "../../config/settings";
 import type { BatchAccount } from "../batchAccount/batchAccount";
-import { LogAnalyticsDiagnostics } from "../operations/diagnostics";
+import { DiagnosticCategoryGroup, LogAnalyticsDiagnostics } from "../operations/diagnostics";
 import { ConfigValidationError } from "../../config/problems";
-import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, poolSubnetProblems } from "./privateNetworking";
-import { ResourceLocks } from "../operations/resourceLocks";
+import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, poolSubnetProblems, privateEndpointWaitingFor } from "./privateNetworking";
+import { ResourceLocks, resourceLocksWaitingFor } from "../operations/resourceLocks";
 import { VaultPrivateEndpointArgs, vaultEndpointWaitingFor } from "../pools/poolIdentityVault";
 
 /** What the pools and their vault take from the private network the stack declares. */
@@ -53,20 +54,20 @@ export function declarePrivateNetwork(settings: Settings, batchAccount: BatchAcc
         zoneIdFor = (group) => dnsZones.zoneIds[group] ?? "";
     }
     const endpointArgs = (group: PrivateEndpointGroup): Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId"> => ({
-        endpointName: `pe-${settings.projectName}-${settings.stackName}-${group}`.slice(0, 80),
+        endpointName: `pe-${stackLabel(settings)}-${group}`.slice(0, 80),
         resourceGroupName: batchAccount.resourceGroupName,
         location,
         subnetId: endpointSubnet.id,
         privateDnsZoneId: zoneIdFor(group),
-        // A record in a zone no network resolves from is no use: the endpoint is ready once the links exist.
-        dependsOn: linksFor(group),
         tags: { ...settings.tags },
     });
+    // A record in a zone no network resolves from is no use: each endpoint is ready once its zone's links exist.
     const accountEndpoints = (["batchAccount", "nodeManagement"] as const).map(
-        (group) => new PrivateEndpointWithDns(`batch-${group}`, { ...endpointArgs(group), targetResourceId: batchAccount.id, groupId: group }),
+        (group) =>
+            new PrivateEndpointWithDns(`batch-${group}`, privateEndpointWaitingFor({ ...endpointArgs(group), targetResourceId: batchAccount.id, groupId: group }, linksFor(group))),
     );
     return {
-        vaultEndpoint: hasPools ? vaultEndpoint(endpointArgs("vault")) : undefined,
+        vaultEndpoint: hasPools ? vaultEndpointWaitingFor(endpointArgs("vault"), linksFor("vault")) : undefined,
         nodeManagementReady: [accountEndpoints[1].zoneGroup],
         components: [...components, ...accountEndpoints],
         poolNetwork,
@@ -108,7 +109,7 @@ export interface OperatedResources {
  */
 export function declareOperations(settings: Settings, resources: OperatedResources): void {
     const { logAnalyticsWorkspaceId, resourceLocks } = settings.operations;
-    const stackName = `${settings.projectName}-${settings.stackName}`;
+    const stackName = stackLabel(settings);
     const vaultTarget = resources.vaultId ? [{ key: "pool-vault", id: resources.vaultId }] : [];
     const diagnostics =
         logAnalyticsWorkspaceId === undefined
@@ -118,8 +119,8 @@ export function declareOperations(settings: Settings, resources: OperatedResourc
                       workspaceId: logAnalyticsWorkspaceId,
                       settingName: `${stackName}-to-log-analytics`,
                       targets: [
-                          { key: "batch-account", resourceId: resources.batchAccountId, categoryGroups: ["allLogs"], allMetrics: true },
-                          ...vaultTarget.map(({ key, id }) => ({ key, resourceId: id, categoryGroups: ["audit"] })),
+                          { key: "batch-account", resourceId: resources.batchAccountId, categoryGroups: [DiagnosticCategoryGroup.AllLogs], allMetrics: true },
+                          ...vaultTarget.map(({ key, id }) => ({ key, resourceId: id, categoryGroups: [DiagnosticCategoryGroup.Audit] })),
                       ],
                   }),
               ];
@@ -132,12 +133,6 @@ export function declareOperations(settings: Settings, resources: OperatedResourc
             `Set by the Pulumi stack ${stackName} (batch-entra:resourceLocks true). To delete or replace this resource or ` +
             "its pools, run `pulumi config set batch-entra:resourceLocks false` and `pulumi up` first.",
         targets: [{ key: "batch-account", scope: resources.batchAccountId }, ...vaultTarget.map(({ key, id }) => ({ key, scope: id }))],
-        lockedContents: [...resources.lockedContents, ...diagnostics],
     };
-    new ResourceLocks("locks", lockArgs);
-}
-
-/** The vault's endpoint args; its zone links go the program's way (not an arg: the schema has no resource type). */
-function vaultEndpoint({ dependsOn, ...endpoint }: Omit<PrivateEndpointWithDnsArgs, "targetResourceId" | "groupId">): VaultPrivateEndpointArgs {
-    return vaultEndpointWaitingFor(endpoint, dependsOn);
+    new ResourceLocks("locks", resourceLocksWaitingFor(lockArgs, [...resources.lockedContents, ...diagnostics]));
 }

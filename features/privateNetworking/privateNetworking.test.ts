@@ -1,10 +1,12 @@
 import * as path from "path";
-import { PRIVATE_DNS_ZONE_NAMES } from "./config";
+import * as pulumi from "@pulumi/pulumi";
+import { PRIVATE_DNS_ZONE_NAMES, PrivateEndpointGroup } from "./config";
+import { PrivateDnsZones, PrivateEndpointWithDns, PrivateEndpointWithDnsArgs, privateEndpointWaitingFor } from "./privateNetworking";
 import { readSettings } from "../../config/settings";
 import { FAKE_NETWORK_LOCATION, FAKE_SUBSCRIPTION_ID } from "../../tools/fakeCloud";
-import { DeclaredResource, OfflineRun, findResource, resourcesOfType } from "../../tools/offlineRuntime";
+import { DeclaredResource, OfflineRun, findResource, resourcesOfType, runOffline } from "../../tools/offlineRuntime";
 import { loadStackConfig } from "../../tools/stackConfig";
-import { PROJECT_DIR, expectRejected, mergeConfig, runWith } from "../../test/helpers";
+import { PROJECT_DIR, expectRejected, libraryRefusal, mergeConfig, runWith } from "../../test/helpers";
 
 const ENDPOINT = "azure-native:network:PrivateEndpoint";
 const ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup";
@@ -285,5 +287,78 @@ describe("private networking configuration is validated before any resource is d
             { projectName: "batch-entra", stackName: "dev" },
         );
         expect(settings.warnings.map((warning) => warning.key)).toEqual(["batch-entra:resourceLocks", "batch-entra:publicNetworkAccess"]);
+    });
+});
+
+describe("PrivateEndpointWithDns and PrivateDnsZones used as a library", () => {
+    const ENDPOINT_ARGS: PrivateEndpointWithDnsArgs = {
+        endpointName: "pe-batch",
+        resourceGroupName: GROUP,
+        location: "westeurope",
+        subnetId: subnet("snet-endpoints"),
+        targetResourceId: `${armPrefix(GROUP)}/Microsoft.Batch/batchAccounts/batchprod01`,
+        groupId: PrivateEndpointGroup.BatchAccount,
+        privateDnsZoneId: zoneId(PRIVATE_DNS_ZONE_NAMES.public.batchAccount),
+    };
+    const refused = async (construct: () => pulumi.ComponentResource) => {
+        const { message, resources } = await libraryRefusal(construct);
+        expect(resources.filter((resource) => resource.custom)).toEqual([]);
+        return message;
+    };
+
+    test("subnetId: a subnet's ARM ID, refused in the words privateEndpointSubnetId is", async () => {
+        const message = await refused(() => new PrivateEndpointWithDns("pe", { ...ENDPOINT_ARGS, subnetId: "snet-endpoints" }));
+        const { problem } = await expectRejected({ privateEndpointSubnetId: "snet-endpoints" }, "privateEndpointSubnetId");
+        expect(message).toContain(`subnetId: ${problem.problem}`);
+    });
+
+    test("privateDnsZoneId: a private DNS zone's ARM ID, refused in the words privateDnsZones is", async () => {
+        const bad = `${armPrefix("rg-dns")}/Microsoft.Network/dnsZones/contoso.com`;
+        const message = await refused(() => new PrivateEndpointWithDns("pe", { ...ENDPOINT_ARGS, privateDnsZoneId: bad }));
+        const { problem } = await expectRejected(
+            { privateEndpointSubnetId: subnet("snet-endpoints"), privateDnsZones: { batchAccount: bad, nodeManagement: zoneId(PRIVATE_DNS_ZONE_NAMES.public.nodeManagement) } },
+            "privateDnsZones.batchAccount",
+        );
+        expect(message).toContain(`privateDnsZoneId: ${problem.problem}`);
+    });
+
+    test("privateDnsZoneId: the zone the sub-resource resolves in, in any cloud", async () => {
+        const vaultZone = zoneId(PRIVATE_DNS_ZONE_NAMES.public.vault);
+        expect(await refused(() => new PrivateEndpointWithDns("pe", { ...ENDPOINT_ARGS, privateDnsZoneId: vaultZone }))).toContain(
+            'privateDnsZoneId: names zone "privatelink.vaultcore.azure.net", but batchAccount endpoints resolve in "privatelink.batch.azure.com", "privatelink.batch.usgovcloudapi.net", "privatelink.batch.chinacloudapi.cn"',
+        );
+        const china = await runOffline({
+            config: {},
+            program: async () => (new PrivateEndpointWithDns("pe", { ...ENDPOINT_ARGS, privateDnsZoneId: zoneId(PRIVATE_DNS_ZONE_NAMES.china.batchAccount) }), {}),
+        });
+        expect(resourcesOfType(china, ZONE_GROUP)).toHaveLength(1);
+    });
+
+    test("groupId: one of the sub-resources the zones are known for", async () => {
+        const message = await refused(() => new PrivateEndpointWithDns("pe", { ...ENDPOINT_ARGS, groupId: "blob" as PrivateEndpointGroup }));
+        expect(message).toContain('groupId: "blob" is not a private endpoint sub-resource (batchAccount, nodeManagement, vault)');
+    });
+
+    test("privateEndpointWaitingFor: the endpoint waits for the resources given, which are no arg", async () => {
+        const run = await runOffline({
+            config: {},
+            program: async () => {
+                const zones = new PrivateDnsZones("zones", { resourceGroupName: GROUP, zoneNames: [PRIVATE_DNS_ZONE_NAMES.public.batchAccount], virtualNetworkIds: [subnet("x").replace(/\/subnets\/x$/, "")] });
+                new PrivateEndpointWithDns("pe", privateEndpointWaitingFor(ENDPOINT_ARGS, zones.links[PRIVATE_DNS_ZONE_NAMES.public.batchAccount]));
+                new PrivateEndpointWithDns("pe-unordered", { ...ENDPOINT_ARGS, endpointName: "pe-unordered" });
+                return {};
+            },
+        });
+        const [link] = resourcesOfType(run, LINK);
+        expect(dependsOn(findResource(run, ENDPOINT, "pe-endpoint"), link)).toBe(true);
+        expect(dependsOn(findResource(run, ENDPOINT, "pe-unordered-endpoint"), link)).toBe(false);
+    });
+
+    test("virtualNetworkIds: each a virtual network's ARM ID, named by its index", async () => {
+        const message = await refused(
+            () => new PrivateDnsZones("zones", { resourceGroupName: GROUP, zoneNames: ["privatelink.batch.azure.com"], virtualNetworkIds: [subnet("x").replace(/\/subnets\/x$/, ""), subnet("x")] }),
+        );
+        expect(message).toMatch(/virtualNetworkIds\[1\]: "[^"]+" is not a virtual network resource ID/);
+        expect(message).not.toContain("virtualNetworkIds[0]");
     });
 });

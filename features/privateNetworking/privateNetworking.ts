@@ -3,7 +3,21 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import { shortHash } from "../../config/naming";
 import { ConfigProblem } from "../../config/problems";
+import { shown } from "../../config/messages";
+import type { CloudName } from "../../azure/clouds";
+import { ArgProblem, listArgProblems, refuseBadArgs } from "../argRules";
 import { aliasFormerType } from "../typeToken";
+import {
+    PRIVATE_DNS_ZONE_NAMES,
+    PRIVATE_ENDPOINT_GROUPS,
+    PrivateEndpointGroup,
+    SUBNET_ID_EXAMPLE,
+    VIRTUAL_NETWORK_ID_EXAMPLE,
+    parseSubnetId,
+    privateDnsZoneIdExample,
+    privateDnsZoneIdProblem,
+    virtualNetworkIdProblem,
+} from "./config";
 
 export interface PrivateDnsZonesArgs {
     /** Required. Resource group that holds the zones (the stack's group). */
@@ -28,12 +42,13 @@ export class PrivateDnsZones extends pulumi.ComponentResource {
     /** Zone ID by zone name. */
     public readonly zoneIds: Readonly<Record<string, pulumi.Output<string>>>;
     /** The links by zone name: a private endpoint is usable from a network only once its zone is linked there. */
-    public readonly links: Readonly<Record<string, pulumi.Resource[]>>;
+    public readonly links: Readonly<Record<string, privatedns.VirtualNetworkLink[]>>;
 
     constructor(name: string, args: PrivateDnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:PrivateDnsZones", name, {}, aliasFormerType(opts, "batch-entra:network:PrivateDnsZones"));
+        refuseBadArgs(this, listArgProblems("virtualNetworkIds", args.virtualNetworkIds, VIRTUAL_NETWORK_ID_EXAMPLE, virtualNetworkIdProblem));
         const zoneIds: Record<string, pulumi.Output<string>> = {};
-        const links: Record<string, pulumi.Resource[]> = {};
+        const links: Record<string, privatedns.VirtualNetworkLink[]> = {};
         for (const zoneName of [...new Set(args.zoneNames)]) {
             // Private DNS zones and their links are global resources: ARM accepts only "global" as their location.
             const zone = new privatedns.PrivateZone(
@@ -83,13 +98,28 @@ export interface PrivateEndpointWithDnsArgs {
     /** Required. ARM ID of the resource the endpoint connects to. */
     targetResourceId: pulumi.Input<string>;
     /** Required. The target's private-link sub-resource: `batchAccount`, `nodeManagement` or `vault`. */
-    groupId: string;
-    /** Required. The private DNS zone the endpoint's A record is written to. */
+    groupId: PrivateEndpointGroup;
+    /**
+     * Required. ARM ID of the private DNS zone the endpoint's A record is written to: the zone of `groupId` in the
+     * target's cloud, e.g. `privatelink.batch.azure.com` for both Batch sub-resources in the public cloud.
+     */
     privateDnsZoneId: pulumi.Input<string>;
-    /** Optional. Resources the endpoint is not usable without, such as the zone's network links. Default: none. */
-    dependsOn?: pulumi.Resource[];
     /** Optional. Tags for the endpoint. Default: none. */
     tags?: Record<string, string>;
+}
+
+/**
+ * The program's path for what the schema cannot carry: resources an endpoint is not usable without (the zone's
+ * network links). Not an arg, because the component provider's schema models a resource as a bare URN.
+ */
+const endpointDependencies = new WeakMap<PrivateEndpointWithDnsArgs, pulumi.Resource[]>();
+
+/** Endpoint args whose endpoint also waits for `dependsOn` (the batch-entra program's zone links). */
+export function privateEndpointWaitingFor(args: PrivateEndpointWithDnsArgs, dependsOn: pulumi.Resource[] | undefined): PrivateEndpointWithDnsArgs {
+    if (dependsOn !== undefined) {
+        endpointDependencies.set(args, dependsOn);
+    }
+    return args;
 }
 
 /**
@@ -104,6 +134,13 @@ export class PrivateEndpointWithDns extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateEndpointWithDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:PrivateEndpointWithDns", name, {}, aliasFormerType(opts, "batch-entra:network:PrivateEndpointWithDns"));
+        const knownGroup = PRIVATE_ENDPOINT_GROUPS.includes(args.groupId);
+        const subnet = parseSubnetId(String(args.subnetId));
+        refuseBadArgs(this, [
+            typeof subnet === "string" ? { arg: "subnetId", problem: subnet, example: SUBNET_ID_EXAMPLE } : undefined,
+            knownGroup ? undefined : { arg: "groupId", problem: `${shown(args.groupId)} is not a private endpoint sub-resource (${PRIVATE_ENDPOINT_GROUPS.join(", ")})`, example: "nodeManagement" },
+            knownGroup && typeof args.privateDnsZoneId === "string" ? zoneIdArgProblem(args.groupId, args.privateDnsZoneId) : undefined,
+        ]);
         this.endpoint = new network.PrivateEndpoint(
             `${name}-endpoint`,
             {
@@ -114,7 +151,7 @@ export class PrivateEndpointWithDns extends pulumi.ComponentResource {
                 privateLinkServiceConnections: [{ name: args.endpointName, privateLinkServiceId: args.targetResourceId, groupIds: [args.groupId] }],
                 tags: { ...args.tags },
             },
-            { parent: this, dependsOn: args.dependsOn },
+            { parent: this, dependsOn: endpointDependencies.get(args) },
         );
         this.zoneGroup = new network.PrivateDnsZoneGroup(
             `${name}-dns`,
@@ -129,6 +166,12 @@ export class PrivateEndpointWithDns extends pulumi.ComponentResource {
         this.endpointId = this.endpoint.id;
         this.registerOutputs({ endpointId: this.endpointId });
     }
+}
+
+/** The zone ID's problem for a library caller, who may target any cloud. */
+function zoneIdArgProblem(group: PrivateEndpointGroup, zoneId: string): ArgProblem | undefined {
+    const problem = privateDnsZoneIdProblem(group, zoneId, Object.keys(PRIVATE_DNS_ZONE_NAMES) as CloudName[]);
+    return problem === undefined ? undefined : { arg: "privateDnsZoneId", problem, example: privateDnsZoneIdExample("public", group) };
 }
 
 /** A pool's subnet as the configuration named it, with the key it came from. */

@@ -10,33 +10,36 @@ import {
     privilegedBuiltInRole,
 } from "../../azure/roles";
 import { defineKey } from "../../config/keys";
+import { shortHash, stackLabel } from "../../config/naming";
+import type { StackIdentity } from "../../config/settings";
+import type { BatchRbacArgs, JobSubmitterRoleArgs, JobSubmitterRoleChoice, PrincipalType, RoleGrant } from "./batchRbac";
 
-export type PrincipalType = "User" | "Group" | "ServicePrincipal";
 export type JobSubmitterRoleScope = "resourceGroup" | "subscription";
 
-export interface PrincipalRoleAssignment {
-    readonly principalId: string;
-    readonly principalType: PrincipalType;
-    readonly role: BatchRoleToken;
-    readonly description: string | undefined;
-}
-
-export interface ExtraScopeAssignment {
+/** A grant to the client app's service principal, whose object ID only the running program knows (see declareRbac). */
+export interface AppScopeGrant extends Omit<RoleGrant, "principalId" | "principalType" | "scope"> {
+    /** Where the role applies: another resource than the stack's Batch account (an Azure ML workspace, say). */
     readonly scope: string;
-    readonly role: ExtraScopeRoleToken;
-    readonly description: string | undefined;
 }
 
-export interface RbacSettings {
+/** JobSubmitterRoleChoice with the custom role's scope named by the stack's key; declareRbac resolves it to an ID. */
+export interface ConfiguredJobSubmitterRole extends Omit<JobSubmitterRoleChoice, "create"> {
+    readonly create?: Omit<JobSubmitterRoleArgs, "assignableScope"> & { readonly assignableScope: JobSubmitterRoleScope };
+}
+
+/**
+ * The BatchRbac args the stack's keys configure, grants and Job Submitter role in the component's shapes: a new RBAC
+ * setting (a BatchRbac arg, a grant's or the role's field) is read here, with nothing to copy in index.ts or
+ * declareRbac, which adds what only the running program knows (the account, the subscription, the app's principal).
+ */
+export interface RbacSettings extends Omit<BatchRbacArgs, "batchAccountId" | "subscriptionId" | "jobSubmitterRole" | "grants"> {
     /** The role the app's service principal gets on the Batch account. */
     readonly appRole: BatchRoleToken;
-    /** Users, groups and service principals with a role on the Batch account; each principal once. */
-    readonly roleAssignments: readonly PrincipalRoleAssignment[];
-    /** Roles the app's service principal gets on other scopes (an Azure ML workspace, say). */
-    readonly appExtraScopes: readonly ExtraScopeAssignment[];
-    readonly jobSubmitterRole:
-        | { readonly create: true; readonly assignableScope: JobSubmitterRoleScope; readonly allowAutopool: boolean }
-        | { readonly create: false; readonly existingRoleDefinitionGuid: string };
+    /** Users, groups and service principals with a role on the Batch account; each principal once, keyed by its object ID. */
+    readonly roleAssignments: RoleGrant[];
+    /** Roles the app's service principal gets on other scopes, keyed by the scope. */
+    readonly appExtraScopes: AppScopeGrant[];
+    readonly jobSubmitterRole: ConfiguredJobSubmitterRole;
 }
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "Group", "ServicePrincipal"];
@@ -77,14 +80,14 @@ function isBatchAccountInGroup(scope: string, resourceGroupName: string): boolea
  * `resourceGroupName` is the stack's own group: a Batch account there is this stack's account (or shares its
  * group), where the app's role is set by `appRole` alone.
  */
-export function readRbacSettings(reader: ConfigReader, resourceGroupName: string): RbacSettings {
+export function readRbacSettings(reader: ConfigReader, stack: StackIdentity, resourceGroupName: string): RbacSettings {
     const appRoleValue = reader.optionalString(APP_ROLE_KEY.name, { example: JOB_SUBMITTER }) ?? JOB_SUBMITTER;
     const appRole = matchRoleToken(appRoleValue, BATCH_ROLE_TOKENS);
     if (appRole === undefined) {
         reportUnknownRole(reader, "appRole", appRoleValue, BATCH_ROLE_TOKENS);
     }
     const roleAssignments = readRoleAssignments(reader);
-    const jobSubmitterRole = readJobSubmitterRole(reader);
+    const jobSubmitterRole = readJobSubmitterRole(reader, stack);
     const appExtraScopes = readExtraScopes(reader, resourceGroupName);
     return { appRole: appRole ?? JOB_SUBMITTER, roleAssignments, appExtraScopes, jobSubmitterRole };
 }
@@ -163,9 +166,9 @@ function readDescription(reader: ConfigReader, key: string, value: unknown, exam
  * it asks for nothing new; a principal listed again with another role or type is rejected, because which of the
  * two was meant cannot be guessed and Azure would otherwise hold both.
  */
-function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
+function readRoleAssignments(reader: ConfigReader): RoleGrant[] {
     const key = ROLE_ASSIGNMENTS_KEY.name;
-    const assignments: PrincipalRoleAssignment[] = [];
+    const assignments: RoleGrant[] = [];
     const firstIndex = new Map<string, number>();
     objectEntries(reader, key, ROLE_ASSIGNMENTS_EXAMPLE).forEach((entry, index) => {
         const entryKey = `${key}[${index}]`;
@@ -195,10 +198,11 @@ function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
         if (!valid || type === undefined || token === undefined || typeof principalId !== "string") {
             return;
         }
-        const assignment: PrincipalRoleAssignment = { principalId: principalId.toLowerCase(), principalType: type, role: token, description };
-        const seen = firstIndex.get(assignment.principalId);
+        const objectId = principalId.toLowerCase();
+        const assignment = { key: objectId, principalId: objectId, principalType: type, role: token, description };
+        const seen = firstIndex.get(objectId);
         if (seen === undefined) {
-            firstIndex.set(assignment.principalId, index);
+            firstIndex.set(objectId, index);
             assignments.push(assignment);
             return;
         }
@@ -215,13 +219,13 @@ function readRoleAssignments(reader: ConfigReader): PrincipalRoleAssignment[] {
     return assignments;
 }
 
-function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterRole"] {
+function readJobSubmitterRole(reader: ConfigReader, stack: StackIdentity): ConfiguredJobSubmitterRole {
     const existingKey = EXISTING_JOB_SUBMITTER_ROLE_DEFINITION_ID_KEY.name;
     const existing = reader.optionalString(existingKey, { example: EXAMPLE_GUID });
     const scope = reader.oneOf<JobSubmitterRoleScope>(JOB_SUBMITTER_ROLE_SCOPE_KEY.name, ["resourceGroup", "subscription"], JOB_SUBMITTER_ROLE_SCOPE_KEY.default);
     const allowAutopool = reader.boolean(JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY.name, JOB_SUBMITTER_ALLOWS_AUTOPOOL_KEY.default);
     if (existing === undefined) {
-        return { create: true, assignableScope: scope, allowAutopool };
+        return { create: { assignableScope: scope, nameSuffix: stackLabel(stack), allowAutopool } };
     }
     const match = ROLE_DEFINITION_ID.exec(existing);
     if (!match) {
@@ -248,12 +252,12 @@ function readJobSubmitterRole(reader: ConfigReader): RbacSettings["jobSubmitterR
             "resourceGroup",
         );
     }
-    return { create: false, existingRoleDefinitionGuid: (match?.groups?.guid ?? EXAMPLE_GUID).toLowerCase() };
+    return { existingRoleDefinitionGuid: (match?.groups?.guid ?? EXAMPLE_GUID).toLowerCase() };
 }
 
-function readExtraScopes(reader: ConfigReader, resourceGroupName: string): ExtraScopeAssignment[] {
+function readExtraScopes(reader: ConfigReader, resourceGroupName: string): AppScopeGrant[] {
     const key = APP_EXTRA_SCOPES_KEY.name;
-    const result: ExtraScopeAssignment[] = [];
+    const result: AppScopeGrant[] = [];
     objectEntries(reader, key, EXTRA_SCOPES_EXAMPLE).forEach((entry, index) => {
         const entryKey = `${key}[${index}]`;
         checkFields(reader, entryKey, entry, ["scope", "role", "description"], EXTRA_SCOPES_EXAMPLE);
@@ -298,7 +302,8 @@ function readExtraScopes(reader: ConfigReader, resourceGroupName: string): Extra
             reader.report(entryKey, `grants ${token} on ${scope} a second time`, EXTRA_SCOPES_EXAMPLE);
             return;
         }
-        result.push({ scope, role: token, description });
+        // Keyed by the scope, not the list position, so reordering the list replaces nothing.
+        result.push({ key: `app-${shortHash(scope.toLowerCase(), 8)}`, scope, role: token, description });
     });
     return result;
 }
