@@ -60,7 +60,16 @@ export interface OfflineRunOptions {
     readonly program?: () => Promise<Record<string, unknown>>;
     /** Who deploys, when, and what Graph reports; the fake cloud's defaults when absent. */
     readonly world?: Partial<FakeWorld>;
+    /**
+     * Serialize the dynamic providers' code into their `__provider` inputs, as a deploy does. Default: true. A plan
+     * that shows no input (the text tree without --details) skips it: the serializer's first use costs a tenth of
+     * the example plan, and the input is then the placeholder UNSERIALIZED_PROVIDER.
+     */
+    readonly serializeDynamicProviders?: boolean;
 }
+
+/** The `__provider` input of a run that did not serialize the dynamic providers' code (serializeDynamicProviders). */
+export const UNSERIALIZED_PROVIDER = "(dynamic provider code, not serialized in this plan)";
 
 /** The program failed; `cause` is what it threw and `resources` what it had declared until then. */
 export class OfflineProgramError extends Error {
@@ -133,7 +142,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const restoreWarnings = captureRuntimeWarnings(warnings);
     const restoreStacks = withoutStackCapture();
     const restoreTracking = withoutUnusedTracking();
-    const restoreSession = serializeWithoutDebugger();
+    const restoreSession = options.serializeDynamicProviders === false ? withoutProviderSerialization() : serializeWithoutDebugger();
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             try {
@@ -247,6 +256,16 @@ function serializeWithoutDebugger(): () => void {
     hooks.getSessionAsync = () => (sessionWithoutDebugger ??= connectInspectorSession());
     return () => {
         hooks.getSessionAsync = getSessionAsync;
+    };
+}
+
+/** The SDK's dynamic resources get UNSERIALIZED_PROVIDER as their code. Returns the function that puts it back. */
+function withoutProviderSerialization(): () => void {
+    const closures = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => Promise<unknown> };
+    const serializeFunction = closures.serializeFunction;
+    closures.serializeFunction = async () => ({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
+    return () => {
+        closures.serializeFunction = serializeFunction;
     };
 }
 
