@@ -1,9 +1,10 @@
 import { ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as library from "../library";
+import { PROVIDER_BUILD_DIR, PROVIDER_DIR, buildProvider } from "../tools/buildProvider";
 import { fakeInvoke, fakeState } from "../tools/fakeCloud";
-import { PROJECT_DIR } from "./helpers";
 import { Empty, PROTO_DIR, Struct, grpc, startPlugin, unary } from "./pluginProcess";
 
 /*
@@ -11,10 +12,10 @@ import { Empty, PROTO_DIR, Struct, grpc, startPlugin, unary } from "./pluginProc
  * @pulumi/pulumi/cmd/run-plugin, resolved from the plugin folder, with the folder as its program and the engine's
  * address as argument), then speaks the engine's side of the provider protocol: GetSchema, as `pulumi package add`
  * asks it before generating SDKs, and Construct, as `pulumi up` of a Python or C# program using the package would.
- * The engine and the resource monitor are fakes on 127.0.0.1; the monitor answers like the offline runtime.
+ * The engine and the resource monitor are fakes on 127.0.0.1; the monitor answers like the offline runtime. The
+ * plugin runs provider/bin/, the folder's `main`, which `npm run build` in provider/ writes; it is built afresh here.
  */
 
-const PROVIDER_DIR = path.join(PROJECT_DIR, "provider");
 const providerPb = require(path.join(PROTO_DIR, "provider_pb"));
 const providerGrpc = require(path.join(PROTO_DIR, "provider_grpc_pb"));
 const resourcePb = require(path.join(PROTO_DIR, "resource_pb"));
@@ -78,6 +79,7 @@ function fakeEngine(): Promise<string> {
 }
 
 beforeAll(async () => {
+    buildProvider();
     const engine = await fakeEngine();
     const started = await startPlugin("@pulumi/pulumi/cmd/run-plugin", PROVIDER_DIR, [PROVIDER_DIR, engine]);
     plugin = started.process;
@@ -328,4 +330,12 @@ describe("the component provider served by run-plugin", () => {
         await expect(construct("bad-workloads", [{ ...github, issuer: "http://token.actions.githubusercontent.com" }])).rejects.toThrow(/identities\[0\]\.issuer: .* must use https/);
         expect(registered.filter((resource) => resource.name.startsWith("bad-workloads-"))).toEqual([]);
     }, 120_000);
+});
+
+test("the plugin folder's main is the JavaScript build of provider/index.ts, and the analyzer's entry its source", () => {
+    const { main } = JSON.parse(fs.readFileSync(path.join(PROVIDER_DIR, "package.json"), "utf8"));
+    expect(path.join(PROVIDER_DIR, main)).toBe(path.join(PROVIDER_BUILD_DIR, "provider", "index.js"));
+    // The analyzer maps `main` to a .ts file in its program and, finding none, falls back to the folder's index.ts.
+    expect(fs.existsSync(path.join(PROVIDER_DIR, main.replace(/\.js$/, ".ts")))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(PROVIDER_DIR, "tsconfig.json"), "utf8")).files).toEqual(["index.ts"]);
 });

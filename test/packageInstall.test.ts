@@ -5,11 +5,19 @@ import * as path from "path";
 import { PROJECT_DIR } from "./helpers";
 
 /*
- * What a TypeScript user of the package gets: `npm pack` (which builds lib/ through `prepack`), the tarball
- * installed into a fresh project with its own package.json, and a program there that type-checks against the
- * shipped declarations and constructs two components under Pulumi's mocks. The peer dependencies are the
- * repository's own installed copies, linked in, so the test needs no registry and installs one package.
+ * What a TypeScript user of the package gets: `npm pack`, the tarball installed into a fresh project with its own
+ * package.json, and a program there that type-checks against the shipped declarations and constructs two components
+ * under Pulumi's mocks. The peer dependencies are the repository's own installed copies, linked in, so the test needs
+ * no registry and installs one package.
+ *
+ * Under `npm test`, tools/typecheck.ts has built lib/ from the one type-checked program (the same output as `npm run
+ * build`), and says so in the file named by LIB_READY_VARIABLE: the test waits for it and packs that lib/ with
+ * `--ignore-scripts`. Run on its own (`npx jest ...`), `npm pack` builds lib/ through `prepack`, as for a release.
  */
+
+/** Set by tools/test.sh: where tools/typecheck.ts writes `built` or `failed` once it is done with lib/. */
+const LIB_READY_VARIABLE = "BATCH_ENTRA_LIB_READY";
+const LIB_READY_WAIT_MS = 150_000;
 
 const PEERS = ["@pulumi/pulumi", "@pulumi/azure", "@pulumi/azure-native", "@pulumi/azuread", "@pulumiverse/time", "@types/node"];
 
@@ -59,10 +67,38 @@ function run(file: string, args: readonly string[], cwd: string): string {
     }
 }
 
-test("the packed tarball installs into a fresh TypeScript project whose program constructs two components", () => {
+/** `npm pack` arguments: lib/ from tools/typecheck.ts when npm test's type-check built it, else through prepack. */
+async function packArguments(): Promise<string[]> {
+    const readyFile = process.env[LIB_READY_VARIABLE];
+    if (!readyFile) {
+        return [];
+    }
+    const deadline = Date.now() + LIB_READY_WAIT_MS;
+    while (!fs.existsSync(readyFile)) {
+        if (Date.now() > deadline) {
+            throw new Error(`${LIB_READY_VARIABLE}: tools/typecheck.ts wrote no ${readyFile} in ${LIB_READY_WAIT_MS / 1000} s`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const status = fs.readFileSync(readyFile, "utf8");
+    if (status !== "built") {
+        throw new Error(`tools/typecheck.ts did not build lib/ (${status}): npm test prints the type errors`);
+    }
+    return ["--ignore-scripts"];
+}
+
+test("npm pack builds lib/ through prepack from tsconfig.package.json, whose output tools/typecheck.ts reproduces", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+    expect(manifest.scripts.prepack).toBe("npm run build");
+    expect(manifest.scripts.build).toMatch(/&& tsc -p tsconfig\.package\.json$/);
+    expect(manifest.files).toEqual(["lib/"]);
+});
+
+test("the packed tarball installs into a fresh TypeScript project whose program constructs two components", async () => {
+    const pack = await packArguments();
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "batch-entra-consumer-"));
     try {
-        const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], PROJECT_DIR).trim().split("\n").pop()!;
+        const tarball = run("npm", ["pack", "--silent", ...pack, "--pack-destination", work], PROJECT_DIR).trim().split("\n").pop()!;
         const listing = run("tar", ["-tzf", path.join(work, tarball)], work).split("\n").filter(Boolean);
         expect(listing).toEqual(expect.arrayContaining(["package/lib/library.js", "package/lib/library.d.ts", "package/package.json"]));
         expect(listing.filter((file) => /\.ts$/.test(file) && !file.endsWith(".d.ts"))).toEqual([]);

@@ -13,14 +13,19 @@ for arg in "$@"; do
         *) config=jest.config.js ;;
     esac
 done
-tsc --noEmit &
+# tools/typecheck.ts is tsc --noEmit that also builds lib/ from the same program; the package test waits for the file
+# it writes then and packs that lib/ instead of compiling the library again (test/packageInstall.test.ts).
+ready_dir=$(mktemp -d)
+export BATCH_ENTRA_LIB_READY="$ready_dir/lib-ready"
+node -r sucrase/register/ts tools/typecheck.ts --lib-ready "$BATCH_ENTRA_LIB_READY" &
 typecheck=$!
 jest --config "${config:-test/support/aggregate.config.js}" "$@"
 tests=$?
 wait "$typecheck"
 types=$?
+rm -rf "$ready_dir"
 if [ "$types" -ne 0 ]; then
-    echo "npm test: tsc --noEmit found type errors" >&2
+    echo "npm test: tools/typecheck.ts (tsc) found type errors" >&2
     exit "$types"
 fi
 exit "$tests"

@@ -1,0 +1,82 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { formatDiagnostics, parseTsconfig, repositorySourceClosure } from "./typescriptSources";
+
+/*
+ * `npm test`'s type-check (tools/test.sh): one TypeScript program of every file tsconfig.json includes, checked as
+ * `tsc --noEmit` checks it, which then also emits the package's lib/ as `npm run build` (tsconfig.package.json) would:
+ * the same root files, the same emit options, from the same type checker. The package test packs that lib/ instead
+ * of compiling the library and the Azure SDKs' declarations a second time (test/packageInstall.test.ts).
+ *
+ * Usage: node -r sucrase/register/ts tools/typecheck.ts [--lib-ready <file>]
+ * Exits 1 on a type error, printing it as tsc does, and leaves lib/ alone then. With --lib-ready, writes `<file>` when
+ * it is done: `built` once lib/ is complete, else `failed`, so a test waiting for lib/ never waits in vain.
+ */
+
+const REPOSITORY_DIR = path.resolve(__dirname, "..");
+/** Options only the package build sets, and `types`, which is about the checked program (jest's globals), not emit. */
+const PACKAGE_ONLY_OPTIONS = new Set(["rootDir", "outDir", "declaration", "sourceMap", "types", "configFilePath"]);
+
+export interface TypecheckResult {
+    readonly diagnostics: readonly ts.Diagnostic[];
+    /** The files written to lib/, relative to it; empty when there were diagnostics. */
+    readonly emitted: readonly string[];
+}
+
+export function typecheckAndBuildLibrary(): TypecheckResult {
+    const checked = parseTsconfig(path.join(REPOSITORY_DIR, "tsconfig.json"));
+    const packaged = parseTsconfig(path.join(REPOSITORY_DIR, "tsconfig.package.json"));
+    const differing = Object.keys({ ...checked.options, ...packaged.options }).filter(
+        (key) => !PACKAGE_ONLY_OPTIONS.has(key) && JSON.stringify(checked.options[key]) !== JSON.stringify(packaged.options[key]),
+    );
+    if (differing.length > 0) {
+        throw new Error(`tsconfig.package.json sets ${differing.join(", ")} apart from tsconfig.json: tools/typecheck.ts emits lib/ from tsconfig.json's program, so keep them in tsconfig.json`);
+    }
+    const program = ts.createProgram({ rootNames: checked.fileNames, options: { ...packaged.options, types: checked.options.types, noEmit: false } });
+    const diagnostics = [
+        ...program.getConfigFileParsingDiagnostics(),
+        ...program.getOptionsDiagnostics(),
+        ...program.getGlobalDiagnostics(),
+        ...program.getSyntacticDiagnostics(),
+        ...program.getSemanticDiagnostics(),
+    ];
+    if (diagnostics.length > 0) {
+        return { diagnostics, emitted: [] };
+    }
+    const outDir = packaged.options.outDir!;
+    fs.rmSync(outDir, { recursive: true, force: true });
+    const emitted: string[] = [];
+    const writeFile: ts.WriteFileCallback = (fileName, text) => {
+        fs.mkdirSync(path.dirname(fileName), { recursive: true });
+        fs.writeFileSync(fileName, text);
+        emitted.push(path.relative(outDir, fileName));
+    };
+    for (const source of repositorySourceClosure(packaged.fileNames, packaged.options)) {
+        const result = program.emit(program.getSourceFile(source), writeFile);
+        if (result.diagnostics.length > 0) {
+            fs.rmSync(outDir, { recursive: true, force: true });
+            return { diagnostics: result.diagnostics, emitted: [] };
+        }
+    }
+    return { diagnostics: [], emitted: emitted.sort() };
+}
+
+if (require.main === module) {
+    const readyAt = process.argv.indexOf("--lib-ready");
+    const readyFile = readyAt >= 0 ? process.argv[readyAt + 1] : undefined;
+    let status = "failed";
+    try {
+        const { diagnostics } = typecheckAndBuildLibrary();
+        if (diagnostics.length > 0) {
+            console.error(formatDiagnostics(diagnostics));
+            process.exitCode = 1;
+        } else {
+            status = "built";
+        }
+    } finally {
+        if (readyFile) {
+            fs.writeFileSync(readyFile, status);
+        }
+    }
+}
