@@ -15,18 +15,28 @@ const USAGE = `Usage: npm run bench [-- --scenario example|large|xlarge] [--pair
 
 Measures the offline plan and the policy pack for the example stack (Pulumi.dev.yaml), a large synthetic stack
 (500 principals in roleAssignments, 20 minimal pools) and an extra-large one (5,000 principals, 50 pools). Each
-scenario runs in a fresh child process so its peak memory is its own. Then the whole \`npm run plan\` process is
-timed against the floor: a bare one-resource program run the same way (node, ts-node transpile-only, the mock
-runtime), in <n> back-to-back pairs (default 5), and the median ratio is printed. On a shared machine, read the
-ratios rather than the absolute times. Not a test: it prints figures and whether they meet the targets.`;
+scenario runs in a fresh child process, started as \`npm run plan\` starts (package.json's plan script), so its
+peak memory is its own. Then the whole \`npm run plan\` process is timed against the floor: a bare one-resource
+program run the same way (the plan script's node arguments, sucrase, the mock runtime), in <n> back-to-back pairs
+(default 5), and the median ratio is printed. On a shared machine, read the ratios rather than the absolute times.
+Not a test: it prints figures and whether they meet the targets.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const MB = 1024 * 1024;
 /**
- * How package.json's plan and bench scripts load TypeScript: sucrase strips types without loading the TypeScript
- * compiler, which ts-node does at every start (npm test type-checks).
+ * The node arguments `npm run plan` starts the plan with, read from package.json's plan script (`node <arguments>
+ * tools/plan.ts`): its heap flags and sucrase, which strips types without loading the TypeScript compiler. Every
+ * process measured here (the scenarios, the plan and the floor) starts with them, so the figures are the plan's.
  */
-const TYPESCRIPT_RUNNER = ["-r", "sucrase/register/ts"];
+export function planNodeArguments(scripts: Record<string, string> = (require("../package.json") as { scripts: Record<string, string> }).scripts): string[] {
+    const words = (scripts.plan ?? "").trim().split(/\s+/);
+    const entry = words.indexOf("tools/plan.ts");
+    if (words[0] !== "node" || entry < 0) {
+        throw new Error(`package.json's plan script must read "node <arguments> tools/plan.ts" for the benchmark to start the plan as it does, not "${scripts.plan}"`);
+    }
+    return words.slice(1, entry);
+}
+const PLAN_NODE_ARGUMENTS = planNodeArguments();
 /** Marks the child's result line on stdout, so program output can never be mistaken for it. */
 const RESULT_MARKER = "BENCH-RESULT ";
 
@@ -168,7 +178,7 @@ async function measure(scenario: ScenarioName): Promise<Measurement> {
 
 function runChild(scenario: ScenarioName): { measurement?: Measurement; wallMs: number; failure?: string } {
     const started = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, [...TYPESCRIPT_RUNNER, __filename, "--child", scenario], {
+    const child = spawnSync(process.execPath, [...PLAN_NODE_ARGUMENTS, __filename, "--child", scenario], {
         cwd: PROJECT_DIR,
         encoding: "utf8",
         maxBuffer: 64 * MB,
@@ -247,8 +257,8 @@ function median(values: readonly number[]): number {
 }
 
 /** How `npm run plan` starts the plan (see package.json); the floor is started the same way. */
-const PLAN_COMMAND = [...TYPESCRIPT_RUNNER, path.join("tools", "plan.ts"), "--stack", "dev"];
-const FLOOR_COMMAND = [...TYPESCRIPT_RUNNER, path.join("tools", "benchFloor.ts")];
+const PLAN_COMMAND = [...PLAN_NODE_ARGUMENTS, path.join("tools", "plan.ts"), "--stack", "dev"];
+const FLOOR_COMMAND = [...PLAN_NODE_ARGUMENTS, path.join("tools", "benchFloor.ts")];
 
 function reportAgainstFloor(pairs: number): boolean {
     const floor: ProcessCost[] = [];

@@ -60,7 +60,16 @@ export interface OfflineRunOptions {
     readonly program?: () => Promise<Record<string, unknown>>;
     /** Who deploys, when, and what Graph reports; the fake cloud's defaults when absent. */
     readonly world?: Partial<FakeWorld>;
+    /**
+     * Serialize the dynamic providers' code into their `__provider` inputs, as a deploy does. Default: true. A plan
+     * that shows no input (the text tree without --details) skips it: the serializer's first use costs a tenth of
+     * the example plan, and the input is then the placeholder UNSERIALIZED_PROVIDER.
+     */
+    readonly serializeDynamicProviders?: boolean;
 }
+
+/** The `__provider` input of a run that did not serialize the dynamic providers' code (serializeDynamicProviders). */
+export const UNSERIALIZED_PROVIDER = "(dynamic provider code, not serialized in this plan)";
 
 /** The program failed; `cause` is what it threw and `resources` what it had declared until then. */
 export class OfflineProgramError extends Error {
@@ -133,6 +142,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const restoreWarnings = captureRuntimeWarnings(warnings);
     const restoreStacks = withoutStackCapture();
     const restoreTracking = withoutUnusedTracking();
+    const restoreSession = options.serializeDynamicProviders === false ? withoutProviderSerialization() : serializeWithoutDebugger();
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             try {
@@ -145,6 +155,7 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
         // Registrations triggered by outputs resolving after the program returned are awaited here.
         await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } finally {
+        restoreSession();
         restoreTracking();
         restoreStacks();
         restoreWarnings();
@@ -226,6 +237,46 @@ function withoutUnusedTracking(): () => void {
         debuggable.debuggablePromise = debuggablePromise;
         rpc.transferProperties = transferProperties;
     };
+}
+
+/**
+ * A dynamic resource's provider is serialized into its `__provider` input by the SDK's closure serializer, which
+ * reads each function's captured variables through an inspector session. The SDK opens that session with
+ * `Debugger.enable`, only to map script IDs to file names for its error messages; enabling the debugger makes V8
+ * report (and hash) every script already loaded, about 1,000 here: 250-400 ms, a third of what the example plan
+ * costs beyond a bare program. The SDK adds its listener only after the enable returns, so those scripts never
+ * reach its map anyway. For the run, the serializer gets a session without the debugger: the same `Runtime` calls
+ * read the same closures, so `__provider` is byte-for-byte the same text (compared by `npm run plan:compare`);
+ * only a serialization error would lack a file name. A real `pulumi up` never runs this code.
+ * Returns the function that puts the SDK's own session back.
+ */
+function serializeWithoutDebugger(): () => void {
+    const hooks = require("@pulumi/pulumi/runtime/closure/v8Hooks") as { getSessionAsync(): Promise<import("inspector").Session> };
+    const getSessionAsync = hooks.getSessionAsync;
+    hooks.getSessionAsync = () => (sessionWithoutDebugger ??= connectInspectorSession());
+    return () => {
+        hooks.getSessionAsync = getSessionAsync;
+    };
+}
+
+/** The SDK's dynamic resources get UNSERIALIZED_PROVIDER as their code. Returns the function that puts it back. */
+function withoutProviderSerialization(): () => void {
+    const closures = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => Promise<unknown> };
+    const serializeFunction = closures.serializeFunction;
+    closures.serializeFunction = async () => ({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
+    return () => {
+        closures.serializeFunction = serializeFunction;
+    };
+}
+
+/** One per process, as the SDK keeps one: its serializer caches the execution context it found through the first. */
+let sessionWithoutDebugger: Promise<import("inspector").Session> | undefined;
+
+async function connectInspectorSession(): Promise<import("inspector").Session> {
+    const inspector = require("inspector") as typeof import("inspector");
+    const session = new inspector.Session();
+    session.connect();
+    return session;
 }
 
 type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], err?: unknown) => void;

@@ -109,7 +109,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 2;
     }
     try {
-        const run = await runOffline({ config: stackConfig.config, project: stackConfig.project, stack: stackConfig.stack });
+        const showsInputs = args.details === true || args.json !== undefined || args.diff !== undefined || args.format === "markdown";
+        const run = await runOffline({
+            config: stackConfig.config,
+            project: stackConfig.project,
+            stack: stackConfig.stack,
+            serializeDynamicProviders: showsInputs,
+        });
         const plan = buildPlan(run, stackConfig.project, stackConfig.stack);
         const diff = basePlan === undefined ? undefined : diffPlans(basePlan, plan);
         const policyReport = await evaluatePolicies(run.resources, { config: policyConfig });

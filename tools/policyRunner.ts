@@ -8,11 +8,14 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
 import * as fs from "fs";
 import { POLICY_PACK_NAME, policies as packPolicies } from "../policies/policies";
 import { FAKE_NOW, fakeState } from "./fakeCloud";
 import { DeclaredResource } from "./offlineRuntime";
+
+// The package's proxy module alone (the root re-exports these from it): the root also loads the policy server and
+// its gRPC protocol, ~300 KB of code that every offline plan would compile and never use.
+const { UnknownValueError, unknownCheckingProxy } = require("@pulumi/policy/proxy") as Pick<typeof import("@pulumi/policy"), "UnknownValueError" | "unknownCheckingProxy">;
 
 /** How the policy server names the pack in its messages: `<name>@v<version of policies/package.json>`. */
 const PACK_LABEL = `${POLICY_PACK_NAME}@v${(require("../policies/package.json") as { version: string }).version}`;

@@ -77,6 +77,13 @@ export function poolScaleProvider(tokenSource?: TokenSource): pulumi.dynamic.Res
     };
 }
 
+/**
+ * The provider every PoolScale without its own token source shares. The SDK serializes a dynamic provider once per
+ * provider object (and reuses the text for the same object), so one shared object means one serialization per
+ * `pulumi up` instead of one per pool; each pool still gets the same `__provider` text.
+ */
+const defaultPoolScaleProvider = poolScaleProvider();
+
 export interface PoolScaleArgs {
     poolResourceId: pulumi.Input<string>;
     scaleSettings: pulumi.Input<PoolScaleSettings>;
@@ -90,6 +97,6 @@ export interface PoolScaleArgs {
  */
 export class PoolScale extends pulumi.dynamic.Resource {
     constructor(name: string, args: PoolScaleArgs, opts?: pulumi.CustomResourceOptions, tokenSource?: TokenSource) {
-        super(poolScaleProvider(tokenSource), name, args, opts, "batch-entra", "PoolScale");
+        super(tokenSource ? poolScaleProvider(tokenSource) : defaultPoolScaleProvider, name, args, opts, "batch-entra", "PoolScale");
     }
 }

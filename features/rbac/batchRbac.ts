@@ -103,6 +103,14 @@ export interface BatchRbacArgs {
     grants: RoleGrant[];
 }
 
+/** Where a grant applies and which role it gives: what every grant of one role on one scope shares. */
+interface GrantTarget {
+    scope: pulumi.Output<string>;
+    roleDefinitionId: pulumi.Output<string>;
+    /** The three values once known, the role's display name among them. */
+    resolved: pulumi.Output<{ scope: string; roleDefinitionId: string; roleName: string }>;
+}
+
 /** What was assigned, for the stack outputs. */
 export interface GrantedRole {
     principalId: string;
@@ -216,13 +224,46 @@ export class BatchRbac extends pulumi.ComponentResource {
             this.jobSubmitterRoleName = pulumi.output(`existing role ${existing}`);
         }
 
+        /**
+         * What every grant of one role on one scope shares, made once per scope, role and (scope, role) pair: a
+         * stack may grant thousands of principals a handful of roles on one scope, and each Output costs a dozen
+         * promises that live until the program's registrations settle.
+         */
+        const scopes = new Map<pulumi.Input<string>, pulumi.Output<string>>();
+        const roleDefinitionIds = new Map<GrantRole, pulumi.Output<string>>();
+        const targets = new Map<pulumi.Output<string>, Map<GrantRole, GrantTarget>>();
+        const targetOf = (grant: RoleGrant): GrantTarget => {
+            const scopeInput = grant.scope ?? args.batchAccountId;
+            const scope = scopes.get(scopeInput) ?? pulumi.output(scopeInput);
+            scopes.set(scopeInput, scope);
+            const byRole = targets.get(scope) ?? new Map<GrantRole, GrantTarget>();
+            targets.set(scope, byRole);
+            const known = byRole.get(grant.role);
+            if (known) {
+                return known;
+            }
+            const builtIn = grant.role === JOB_SUBMITTER ? undefined : builtInRole(grant.role as ExtraScopeRoleToken);
+            const roleDefinitionId =
+                roleDefinitionIds.get(grant.role) ??
+                (builtIn ? subscriptionId.apply((sub) => roleDefinitionResourceId(sub, builtIn.guid)) : this.jobSubmitterRoleDefinitionId);
+            roleDefinitionIds.set(grant.role, roleDefinitionId);
+            const target: GrantTarget = {
+                scope,
+                roleDefinitionId,
+                resolved: pulumi
+                    .all([scope, roleDefinitionId, builtIn ? builtIn.displayName : this.jobSubmitterRoleName])
+                    .apply(([targetScope, definitionId, roleName]) => ({ scope: targetScope, roleDefinitionId: definitionId, roleName })),
+            };
+            byRole.set(grant.role, target);
+            return target;
+        };
         const keys = new Set<string>();
         const granted = args.grants.map((grant) => {
             if (keys.has(grant.key)) {
                 throw new pulumi.ResourceError(`grants: two grants share the key "${grant.key}"`, this);
             }
             keys.add(grant.key);
-            return this.assign(name, grant, args.batchAccountId, subscriptionId, propagation, claims);
+            return this.assign(name, grant, targetOf(grant), propagation, claims);
         });
         this.assignments = pulumi.all(granted);
 
@@ -240,22 +281,15 @@ export class BatchRbac extends pulumi.ComponentResource {
     private assign(
         name: string,
         grant: RoleGrant,
-        batchAccountId: pulumi.Input<string>,
-        subscriptionId: pulumi.Output<string>,
+        target: GrantTarget,
         propagation: time.Sleep | undefined,
         claims: Map<string, RoleGrant>,
     ): pulumi.Output<GrantedRole> {
-        const scope = pulumi.output(grant.scope ?? batchAccountId);
         const custom = grant.role === JOB_SUBMITTER;
-        const roleDefinitionId = custom
-            ? this.jobSubmitterRoleDefinitionId
-            : subscriptionId.apply((sub) => roleDefinitionResourceId(sub, builtInRole(grant.role as ExtraScopeRoleToken).guid));
-        const roleName = custom ? this.jobSubmitterRoleName : pulumi.output(builtInRole(grant.role as ExtraScopeRoleToken).displayName);
         const principalId = pulumi.output(grant.principalId);
-
         const roleAssignmentName = pulumi
-            .all([scope, principalId, roleDefinitionId])
-            .apply(([s, principal, role]) => claimAssignmentName(claims, name, grant, s, principal, role));
+            .all([target.scope, principalId, target.roleDefinitionId])
+            .apply(([scope, principal, role]) => claimAssignmentName(claims, name, grant, scope, principal, role));
         // No wait for the app's new service principal: principalType makes Azure accept an assignment to a principal
         // its replicas have not seen yet. A new custom role has no such switch, so its assignments wait for the Sleep.
         const assignment = new authorization.RoleAssignment(
@@ -263,10 +297,10 @@ export class BatchRbac extends pulumi.ComponentResource {
             {
                 // The same scope, principal and role always give the same name, so Azure sees one assignment.
                 roleAssignmentName,
-                scope,
+                scope: target.scope,
                 principalId,
                 principalType: grant.principalType,
-                roleDefinitionId,
+                roleDefinitionId: target.roleDefinitionId,
                 description: grant.description,
             },
             // Assignment names are GUIDs bound to (scope, principal, role): a replacement created first would
@@ -277,15 +311,19 @@ export class BatchRbac extends pulumi.ComponentResource {
                 dependsOn: custom && propagation ? [propagation] : [],
             },
         );
-        return pulumi
-            .all([principalId, roleName, roleDefinitionId, scope, roleAssignmentName, assignment.id])
-            .apply(([principal, role, definitionId, s]) => ({
-                principalId: principal,
-                principalType: grant.principalType,
-                role,
-                roleDefinitionId: definitionId,
-                scope: s,
-            }));
+        // What was assigned, once it is declared. Combined only when the assignment's ID is known, so a stack of
+        // thousands of grants does not hold this combination's promises for every grant while all are pending.
+        return assignment.id.apply(() =>
+            pulumi.all([target.resolved, principalId]).apply(
+                ([{ scope, roleDefinitionId, roleName }, principal]): GrantedRole => ({
+                    principalId: principal,
+                    principalType: grant.principalType,
+                    role: roleName,
+                    roleDefinitionId,
+                    scope,
+                }),
+            ),
+        );
     }
 }
 
