@@ -10,8 +10,9 @@ import { formatDiagnostics, parseTsconfig, repositorySourceClosure } from "./typ
  * of compiling the library and the Azure SDKs' declarations a second time (test/packageInstall.test.ts).
  *
  * Usage: node -r sucrase/register/ts tools/typecheck.ts [--lib-ready <file>]
- * Exits 1 on a type error, printing it as tsc does, and leaves lib/ alone then. With --lib-ready, writes `<file>` when
- * it is done: `built` once lib/ is complete, else `failed`, so a test waiting for lib/ never waits in vain.
+ * Exits 1 on a type error, printing it as tsc does, and removes lib/ then. With --lib-ready, writes `<file>` as soon as
+ * lib/ is complete (`built`, before the rest of the program is checked) or when it cannot be (`failed`), so a test
+ * waiting for lib/ never waits in vain.
  */
 
 const REPOSITORY_DIR = path.resolve(__dirname, "..");
@@ -24,7 +25,8 @@ export interface TypecheckResult {
     readonly emitted: readonly string[];
 }
 
-export function typecheckAndBuildLibrary(): TypecheckResult {
+/** `onLibraryEmitted` runs once lib/ is complete, before the semantic check of the whole program. */
+export function typecheckAndBuildLibrary(onLibraryEmitted?: () => void): TypecheckResult {
     const checked = parseTsconfig(path.join(REPOSITORY_DIR, "tsconfig.json"));
     const packaged = parseTsconfig(path.join(REPOSITORY_DIR, "tsconfig.package.json"));
     const differing = Object.keys({ ...checked.options, ...packaged.options }).filter(
@@ -34,17 +36,18 @@ export function typecheckAndBuildLibrary(): TypecheckResult {
         throw new Error(`tsconfig.package.json sets ${differing.join(", ")} apart from tsconfig.json: tools/typecheck.ts emits lib/ from tsconfig.json's program, so keep them in tsconfig.json`);
     }
     const program = ts.createProgram({ rootNames: checked.fileNames, options: { ...packaged.options, types: checked.options.types, noEmit: false } });
-    const diagnostics = [
-        ...program.getConfigFileParsingDiagnostics(),
-        ...program.getOptionsDiagnostics(),
-        ...program.getGlobalDiagnostics(),
-        ...program.getSyntacticDiagnostics(),
-        ...program.getSemanticDiagnostics(),
-    ];
-    if (diagnostics.length > 0) {
-        return { diagnostics, emitted: [] };
-    }
     const outDir = packaged.options.outDir!;
+    const failed = (diagnostics: readonly ts.Diagnostic[]): TypecheckResult => {
+        fs.rmSync(outDir, { recursive: true, force: true });
+        return { diagnostics, emitted: [] };
+    };
+    const early = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSyntacticDiagnostics()];
+    if (early.length > 0) {
+        return failed(early);
+    }
+    // lib/ first, then the rest of the check: emitting the library's files checks just what their JavaScript and
+    // declarations need, so the package test (which waits for lib/) starts while the tests' own files are checked.
+    // A type error anywhere still removes lib/ and fails the run.
     fs.rmSync(outDir, { recursive: true, force: true });
     const emitted: string[] = [];
     const writeFile: ts.WriteFileCallback = (fileName, text) => {
@@ -55,9 +58,13 @@ export function typecheckAndBuildLibrary(): TypecheckResult {
     for (const source of repositorySourceClosure(packaged.fileNames, packaged.options)) {
         const result = program.emit(program.getSourceFile(source), writeFile);
         if (result.diagnostics.length > 0) {
-            fs.rmSync(outDir, { recursive: true, force: true });
-            return { diagnostics: result.diagnostics, emitted: [] };
+            return failed(result.diagnostics);
         }
+    }
+    onLibraryEmitted?.();
+    const semantic = program.getSemanticDiagnostics();
+    if (semantic.length > 0) {
+        return failed(semantic);
     }
     return { diagnostics: [], emitted: emitted.sort() };
 }
@@ -65,18 +72,20 @@ export function typecheckAndBuildLibrary(): TypecheckResult {
 if (require.main === module) {
     const readyAt = process.argv.indexOf("--lib-ready");
     const readyFile = readyAt >= 0 ? process.argv[readyAt + 1] : undefined;
-    let status = "failed";
+    let ready = false;
+    const markReady = (status: "built" | "failed") => {
+        if (readyFile && !ready) {
+            fs.writeFileSync(readyFile, status);
+        }
+        ready = true;
+    };
     try {
-        const { diagnostics } = typecheckAndBuildLibrary();
+        const { diagnostics } = typecheckAndBuildLibrary(() => markReady("built"));
         if (diagnostics.length > 0) {
             console.error(formatDiagnostics(diagnostics));
             process.exitCode = 1;
-        } else {
-            status = "built";
         }
     } finally {
-        if (readyFile) {
-            fs.writeFileSync(readyFile, status);
-        }
+        markReady("failed");
     }
 }
