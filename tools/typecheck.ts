@@ -19,6 +19,12 @@ const REPOSITORY_DIR = path.resolve(__dirname, "..");
 /** Options only the package build sets, and `types`, which is about the checked program (jest's globals), not emit. */
 const PACKAGE_ONLY_OPTIONS = new Set(["rootDir", "outDir", "declaration", "sourceMap", "types", "configFilePath"]);
 
+/** TypeScript's build info for the incremental check, beside the tests' durations (never in the repository). */
+const BUILD_INFO_FILE = path.join(REPOSITORY_DIR, "node_modules", ".cache", "batch-entra-tests", "typecheck.tsbuildinfo");
+
+/** What `tsc --incremental` calls to save the build info; on the builder object, though not in the typings. */
+type BuildInfoWriter = ts.EmitAndSemanticDiagnosticsBuilderProgram & { emitBuildInfo(writeFile: ts.WriteFileCallback): ts.EmitResult };
+
 export interface TypecheckResult {
     readonly diagnostics: readonly ts.Diagnostic[];
     /** The files written to lib/, relative to it; empty when there were diagnostics. */
@@ -35,7 +41,11 @@ export function typecheckAndBuildLibrary(onLibraryEmitted?: () => void): Typeche
     if (differing.length > 0) {
         throw new Error(`tsconfig.package.json sets ${differing.join(", ")} apart from tsconfig.json: tools/typecheck.ts emits lib/ from tsconfig.json's program, so keep them in tsconfig.json`);
     }
-    const program = ts.createProgram({ rootNames: checked.fileNames, options: { ...packaged.options, types: checked.options.types, noEmit: false } });
+    // Incremental, as `tsc --incremental` is: files unchanged since the last run, whose dependencies' declarations did
+    // not change either, keep the semantic diagnostics recorded then (TypeScript's own build info, kept with the
+    // test durations), so an edit re-checks what it can affect, not the whole program.
+    const options: ts.CompilerOptions = { ...packaged.options, types: checked.options.types, noEmit: false, incremental: true, tsBuildInfoFile: BUILD_INFO_FILE };
+    const program = ts.createIncrementalProgram({ rootNames: checked.fileNames, options, host: ts.createIncrementalCompilerHost(options) });
     const outDir = packaged.options.outDir!;
     const failed = (diagnostics: readonly ts.Diagnostic[]): TypecheckResult => {
         fs.rmSync(outDir, { recursive: true, force: true });
@@ -63,6 +73,9 @@ export function typecheckAndBuildLibrary(onLibraryEmitted?: () => void): Typeche
     }
     onLibraryEmitted?.();
     const semantic = program.getSemanticDiagnostics();
+    // Written whatever the outcome: a file's recorded errors are reported again until it is fixed.
+    fs.mkdirSync(path.dirname(BUILD_INFO_FILE), { recursive: true });
+    (program as BuildInfoWriter).emitBuildInfo((fileName, text) => fs.writeFileSync(fileName, text));
     if (semantic.length > 0) {
         return failed(semantic);
     }
