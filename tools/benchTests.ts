@@ -13,7 +13,7 @@ last run, from the durations the shares keep (test/support/shares.js). Not a tes
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const TIME = "/usr/bin/time";
-const DURATIONS_FILE = path.join(PROJECT_DIR, "node_modules", ".cache", "batch-entra-tests", "durations.json");
+const { DURATIONS_FILE } = require("../test/support/shares") as { DURATIONS_FILE: string };
 
 interface Run {
     readonly wall: number;

@@ -20,7 +20,7 @@ const REPOSITORY_DIR = path.resolve(__dirname, "..");
 const PACKAGE_ONLY_OPTIONS = new Set(["rootDir", "outDir", "declaration", "sourceMap", "types", "configFilePath"]);
 
 /** TypeScript's build info for the incremental check, beside the tests' durations (never in the repository). */
-const BUILD_INFO_FILE = path.join(REPOSITORY_DIR, "node_modules", ".cache", "batch-entra-tests", "typecheck.tsbuildinfo");
+const BUILD_INFO_FILE = path.join((require("../test/support/shares") as { CACHE_DIR: string }).CACHE_DIR, "typecheck.tsbuildinfo");
 
 /** What `tsc --incremental` calls to save the build info; on the builder object, though not in the typings. */
 type BuildInfoWriter = ts.EmitAndSemanticDiagnosticsBuilderProgram & { emitBuildInfo(writeFile: ts.WriteFileCallback): ts.EmitResult };

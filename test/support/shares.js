@@ -17,7 +17,9 @@ const ROOT_DIR = path.resolve(__dirname, "..", "..");
 /** One share per `share<N>.aggregate.ts` file here, one per jest worker (jest.config.js's maxWorkers). */
 const SHARE_FILE = /^share\d+\.aggregate\.ts$/;
 const SHARES = fs.readdirSync(__dirname).filter((name) => SHARE_FILE.test(name)).length;
-const DURATIONS_FILE = path.join(ROOT_DIR, "node_modules", ".cache", "batch-entra-tests", "durations.json");
+/** Where `npm test` keeps what it learns between runs on this machine: test durations, the type-check's build info. */
+const CACHE_DIR = path.join(ROOT_DIR, "node_modules", ".cache", "batch-entra-tests");
+const DURATIONS_FILE = path.join(CACHE_DIR, "durations.json");
 /**
  * Durations of one run on a 2-core machine, committed so that a fresh checkout splits by time too: by size alone the
  * two files that start child processes (the package test, the component provider's) are small but take a third of
@@ -126,4 +128,4 @@ function share(index) {
     };
 }
 
-module.exports = { SHARES, findTestFiles, split, setUp, tearDown, share };
+module.exports = { SHARES, CACHE_DIR, DURATIONS_FILE, findTestFiles, split, setUp, tearDown, share };
