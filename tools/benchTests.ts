@@ -7,19 +7,23 @@ const USAGE = `Usage: npm run bench:tests -- [--runs <n>] [--cold]
 
 Runs the whole \`npm test\` <n> times (default 3) under /usr/bin/time and prints, per run and as medians, the wall
 time, the CPU time (user + sys, the test processes and every child they start) and the peak RSS of the largest process.
---cold gives each run an empty jest cache, as CI has. On a shared machine the CPU figures are the ones to compare;
+--cold gives each run an empty jest cache and an empty cache of its own (no type-check build info, test durations
+from the committed seed only), as a fresh checkout in CI has. On a shared machine the CPU figures are the ones to compare;
 wall time on an idle 2-core machine is about max(CPU / 2, the type-check's CPU). Then the longest test files of the
 last run, from the durations the shares keep (test/support/shares.js). Not a test: it prints figures.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const TIME = "/usr/bin/time";
-const { DURATIONS_FILE } = require("../test/support/shares") as { DURATIONS_FILE: string };
+const { CACHE_DIR_VARIABLE, DURATIONS_FILE } = require("../test/support/shares") as { CACHE_DIR_VARIABLE: string; DURATIONS_FILE: string };
 
 interface Run {
     readonly wall: number;
     readonly cpu: number;
     readonly peakRssMiB: number;
 }
+
+/** Each test file's wall time in one run, as the shares record it. */
+type Durations = Record<string, number>;
 
 function parseArgs(argv: readonly string[]): { runs: number; cold: boolean } {
     let runs = 3;
@@ -37,14 +41,24 @@ function parseArgs(argv: readonly string[]): { runs: number; cold: boolean } {
     return { runs, cold };
 }
 
-function runOnce(cold: boolean): Run {
+function readDurations(file: string): Durations | undefined {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+function runOnce(cold: boolean): Run & { durations?: Durations } {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "batch-entra-bench-tests-"));
     try {
         const report = path.join(scratch, "time.txt");
         // One argument: tools/test.sh runs the shares only when every argument is an option.
         const jestArgs = cold ? ["--", `--cacheDirectory=${path.join(scratch, "jest-cache")}`] : [];
+        const testCache = path.join(scratch, "test-cache");
         const child = spawnSync(TIME, ["-f", "%e %U %S %M", "-o", report, "npm", "test", "--silent", ...jestArgs], {
             cwd: PROJECT_DIR,
+            env: cold ? { ...process.env, [CACHE_DIR_VARIABLE]: testCache } : process.env,
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,
         });
@@ -55,7 +69,7 @@ function runOnce(cold: boolean): Run {
             throw new Error(`npm test failed (exit ${child.status}):\n${child.stdout}${child.stderr}`);
         }
         const [wall, user, sys, rssKiB] = fs.readFileSync(report, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-        return { wall, cpu: user + sys, peakRssMiB: rssKiB / 1024 };
+        return { wall, cpu: user + sys, peakRssMiB: rssKiB / 1024, durations: readDurations(cold ? path.join(testCache, "durations.json") : DURATIONS_FILE) };
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
@@ -73,8 +87,8 @@ function line(label: string, run: Run): string {
 
 function main(): void {
     const { runs, cold } = parseArgs(process.argv.slice(2));
-    console.log(`npm test, ${runs} run(s), ${cold ? "empty" : "warm"} jest cache, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
-    const results: Run[] = [];
+    console.log(`npm test, ${runs} run(s), ${cold ? "empty" : "warm"} caches, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+    const results: (Run & { durations?: Durations })[] = [];
     for (let i = 1; i <= runs; i++) {
         const run = runOnce(cold);
         results.push(run);
@@ -86,15 +100,12 @@ function main(): void {
         peakRssMiB: median(results.map((run) => run.peakRssMiB)),
     }));
     console.log(`load average after: ${os.loadavg()[0].toFixed(1)}`);
-    printLongestFiles(10);
+    printLongestFiles(results[results.length - 1].durations, 10);
 }
 
 /** The test files that took longest in the last run, from the durations the shares keep for their split. */
-function printLongestFiles(count: number): void {
-    let durations: Record<string, number>;
-    try {
-        durations = JSON.parse(fs.readFileSync(DURATIONS_FILE, "utf8"));
-    } catch {
+function printLongestFiles(durations: Durations | undefined, count: number): void {
+    if (!durations) {
         return;
     }
     const files = Object.entries(durations).sort(([, a], [, b]) => b - a);

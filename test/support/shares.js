@@ -17,8 +17,13 @@ const ROOT_DIR = path.resolve(__dirname, "..", "..");
 /** One share per `share<N>.aggregate.ts` file here, one per jest worker (jest.config.js's maxWorkers). */
 const SHARE_FILE = /^share\d+\.aggregate\.ts$/;
 const SHARES = fs.readdirSync(__dirname).filter((name) => SHARE_FILE.test(name)).length;
-/** Where `npm test` keeps what it learns between runs on this machine: test durations, the type-check's build info. */
-const CACHE_DIR = path.join(ROOT_DIR, "node_modules", ".cache", "batch-entra-tests");
+/**
+ * Where `npm test` keeps what it learns between runs on this machine: test durations, the type-check's build info.
+ * BATCH_ENTRA_TEST_CACHE_DIR puts it elsewhere: `npm run bench:tests -- --cold` gives each run an empty one, as a fresh
+ * checkout in CI has.
+ */
+const CACHE_DIR_VARIABLE = "BATCH_ENTRA_TEST_CACHE_DIR";
+const CACHE_DIR = process.env[CACHE_DIR_VARIABLE] || path.join(ROOT_DIR, "node_modules", ".cache", "batch-entra-tests");
 const DURATIONS_FILE = path.join(CACHE_DIR, "durations.json");
 /**
  * Durations of one run on a 2-core machine, committed so that a fresh checkout splits by time too: by size alone the
@@ -128,4 +133,4 @@ function share(index) {
     };
 }
 
-module.exports = { SHARES, CACHE_DIR, DURATIONS_FILE, findTestFiles, split, setUp, tearDown, share };
+module.exports = { SHARES, CACHE_DIR_VARIABLE, CACHE_DIR, DURATIONS_FILE, findTestFiles, split, setUp, tearDown, share };
