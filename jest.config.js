@@ -10,6 +10,9 @@ module.exports = {
     modulePathIgnorePatterns: ["<rootDir>/bin/", "<rootDir>/lib/", "<rootDir>/provider/"],
     transform: { "^.+\\.ts$": "<rootDir>/test/support/sucraseTransform.js" },
     moduleNameMapper: { "^@npmcli/arborist$": "<rootDir>/test/support/lazyArborist.js" },
+    // A folder for the run (test/support/shares.js): the shares' split, and the tests' scratch folders, removed at the end.
+    globalSetup: "<rootDir>/test/support/globalSetup.js",
+    globalTeardown: "<rootDir>/test/support/globalTeardown.js",
     testTimeout: 30000,
     // Most suites wait on the mock runtime or on child processes, so both cores pay off even on a 2-core machine.
     maxWorkers: 2,

@@ -1,11 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, ConfigWarning } from "../config/problems";
 import { Settings, readSettings } from "../config/settings";
 import { main } from "../tools/plan";
-import { exampleStackConfig, mergeConfig } from "./helpers";
+import { exampleStackConfig, mergeConfig, tempDir } from "./helpers";
 
 const STACK = { projectName: "batch-entra", stackName: "dev" };
 
@@ -36,7 +35,7 @@ export function warningsFor(overrides: Record<string, unknown>, key: string): Co
 
 /** Runs `npm run plan` in-process on a stack file written from `config` (YAML values as given); returns exit code and output. */
 export async function planOfStackFile(config: Record<string, unknown>, extraArgs: string[] = []): Promise<{ code: number; out: string; err: string }> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-"));
+    const dir = tempDir("hardening");
     const stackFile = path.join(dir, "Pulumi.hardening.yaml");
     fs.writeFileSync(stackFile, yaml.dump({ config }));
     const out: string[] = [];

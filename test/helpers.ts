@@ -7,6 +7,9 @@ import { loadStackConfig } from "../tools/stackConfig";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/** A fresh folder for a test's files; the jest run removes it at its end with everything in it (test/support/shares.js). */
+export const tempDir: (prefix: string) => string = (require("./support/shares") as { scratchDir(prefix: string): string }).scratchDir;
+
 /**
  * Node arguments that run a TypeScript file in a child process, as package.json's plan and verify scripts do: sucrase
  * strips types without loading the TypeScript compiler, which ts-node does at every start (npm test type-checks).

@@ -1,12 +1,4 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { main } from "../tools/plan";
-
-/** A fresh folder for a test's plan files, under the system's temporary directory. */
-export function tempDir(prefix: string): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-}
 
 /** Runs `npm run plan` in-process with these arguments, capturing what it prints and its exit code. */
 export async function capturedPlan(argv: string[]): Promise<{ code: number; out: string; err: string }> {

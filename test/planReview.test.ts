@@ -6,8 +6,8 @@ import { diffPlans, renderPlanDiffText } from "../tools/planDiff";
 import { PlanFileError, readPlanFile, toPreviewJson } from "../tools/planJson";
 import { renderPlanMarkdown } from "../tools/planMarkdown";
 import { Plan, PlanResource, SECRET_MASK, buildPlan } from "../tools/planModel";
-import { runWith } from "./helpers";
-import { capturedPlan, tempDir } from "./planCli";
+import { runWith, tempDir } from "./helpers";
+import { capturedPlan } from "./planCli";
 
 const STACK = "urn:pulumi:dev::batch-entra";
 

@@ -4,8 +4,8 @@ import * as path from "path";
 import { readPlanFile } from "../tools/planJson";
 import { loadStackConfig } from "../tools/stackConfig";
 import { REPLACEMENT_RULES } from "../tools/replacementRules";
-import { PROJECT_DIR, TYPESCRIPT_RUNNER, runWith } from "./helpers";
-import { capturedPlan, tempDir } from "./planCli";
+import { PROJECT_DIR, TYPESCRIPT_RUNNER, runWith, tempDir } from "./helpers";
+import { capturedPlan } from "./planCli";
 
 const EXAMPLE = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 

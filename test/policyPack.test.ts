@@ -2,14 +2,13 @@ import * as batch from "@pulumi/azure-native/batch";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import * as os from "os";
 import * as path from "path";
 import { policies } from "../policies/policies";
 import { runOffline } from "../tools/offlineRuntime";
 import { main as plan } from "../tools/plan";
 import { evaluatePolicies, hasMandatoryViolation, offlinePolicyConfig } from "../tools/policyRunner";
 import { listStacks, loadStackConfig } from "../tools/stackConfig";
-import { PROJECT_DIR } from "./helpers";
+import { PROJECT_DIR, tempDir } from "./helpers";
 import { UNKNOWN, declared } from "./policyHelpers";
 
 const resourcePolicies = policies.filter((policy): policy is ResourceValidationPolicy => "validateResource" in policy);
@@ -227,7 +226,7 @@ describe("npm run plan", () => {
     });
 
     test("exits 3 and prints the violation with its resource and remediation when a mandatory policy is violated", async () => {
-        const strict = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "strict.json");
+        const strict = path.join(tempDir("policy-config"), "strict.json");
         fs.writeFileSync(strict, JSON.stringify({ "client-secret-expiry": { maxSecretLifetimeDays: 90 } }));
         expect(await plan(["--stack", "dev", "--policy-config", strict])).toBe(3);
         const printed = output.join("\n");
@@ -239,7 +238,7 @@ describe("npm run plan", () => {
     });
 
     test("a policy config naming a policy the pack does not have is a usage error", async () => {
-        const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "wrong.json");
+        const wrong = path.join(tempDir("policy-config"), "wrong.json");
         fs.writeFileSync(wrong, JSON.stringify({ "client-secret-expiration": "advisory" }));
         expect(await plan(["--stack", "dev", "--policy-config", wrong])).toBe(2);
         expect(output.join("\n")).toContain("no policy named client-secret-expiration");

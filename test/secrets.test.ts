@@ -1,8 +1,9 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeSecretValue } from "../tools/fakeCloud";
 import { OfflineRun, runOffline } from "../tools/offlineRuntime";
 import { main as plan } from "../tools/plan";
-import { exampleStackConfig, runWith } from "./helpers";
+import { exampleStackConfig, runWith, tempDir } from "./helpers";
 
 const SECRET_VALUE = fakeSecretValue("batch-client-secret");
 
@@ -85,7 +86,7 @@ describe("client secrets stay secret", () => {
     });
 
     test("the offline plan never prints a secret value, in text or in its JSON file", async () => {
-        const jsonPath = `${require("os").tmpdir()}/batch-entra-secrets-test.plan.json`;
+        const jsonPath = path.join(tempDir("secrets"), "plan.json");
         const { code, text } = await capturePlanOutput(["--stack", "dev", "--json", jsonPath]);
         expect(code).toBe(0);
         expect(text).toContain('clientSecret: "[secret]"');
@@ -110,10 +111,10 @@ describe("the client secret delivered to Key Vault stays secret", () => {
     });
 
     test("the offline plan of such a stack never prints it, in text or JSON", async () => {
-        const os = require("os");
         const fs = require("fs");
-        const stackFile = `${os.tmpdir()}/batch-entra-secrets-keyvault.yaml`;
-        const jsonPath = `${os.tmpdir()}/batch-entra-secrets-keyvault.plan.json`;
+        const dir = tempDir("secrets-keyvault");
+        const stackFile = path.join(dir, "Pulumi.keyvault.yaml");
+        const jsonPath = path.join(dir, "plan.json");
         const config = { ...exampleStackConfig(), "batch-entra:clientSecretKeyVault": "true" };
         fs.writeFileSync(stackFile, `config:\n${Object.entries(config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`).join("\n")}\n`);
         const { code, text } = await capturePlanOutput(["--stack-file", stackFile, "--json", jsonPath]);
@@ -134,7 +135,7 @@ describe("the offline plan command", () => {
     });
 
     test("exits 1 with the validation error on bad configuration, and 2 on a usage error", async () => {
-        const file = `${require("os").tmpdir()}/batch-entra-bad-stack.yaml`;
+        const file = path.join(tempDir("bad-stack"), "Pulumi.bad.yaml");
         require("fs").writeFileSync(file, "config:\n  batch-entra:clientSecretLifetimeDays: never\n");
         const bad = await capturePlanOutput(["--stack-file", file]);
         expect(bad.code).toBe(1);

@@ -1,5 +1,8 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./helpers";
+import { PROJECT_DIR, tempDir } from "./helpers";
 
 const { split, findTestFiles } = require("./support/shares") as {
     split(files: string[], durations: Record<string, number>, sizeOf?: (file: string) => number): string[][];
@@ -28,5 +31,28 @@ describe("npm test's shares", () => {
         const shares = split(findTestFiles(), seed).map((share) => share.map((name) => path.relative(PROJECT_DIR, name)));
         const shareOf = (name: string) => shares.findIndex((share) => share.includes(name));
         expect(shareOf("test/packageInstall.test.ts")).not.toBe(shareOf("test/componentProvider.test.ts"));
+    });
+
+    test("a test's scratch folder is inside the run's folder, which the run's teardown removes with what it holds", () => {
+        expect(path.dirname(tempDir("scratch"))).toBe(process.env.BATCH_ENTRA_TEST_RUN_DIR);
+        // A whole setUp ... tearDown, as jest's globalSetup and globalTeardown run them, with a cache of its own.
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "batch-entra-shares-cache-"));
+        try {
+            const script = `
+                const fs = require("fs");
+                const shares = require(${JSON.stringify(path.join(__dirname, "support", "shares"))});
+                shares.setUp();
+                const dir = shares.scratchDir("left-behind");
+                fs.writeFileSync(dir + "/plan.json", "{}");
+                shares.tearDown();
+                console.log(JSON.stringify({ dir, exists: fs.existsSync(dir) }));
+            `;
+            const env = { ...process.env, BATCH_ENTRA_TEST_CACHE_DIR: cache, BATCH_ENTRA_TEST_RUN_DIR: "" };
+            const { dir, exists } = JSON.parse(execFileSync(process.execPath, ["-e", script], { env, encoding: "utf8" }));
+            expect(dir.startsWith(os.tmpdir())).toBe(true);
+            expect(exists).toBe(false);
+        } finally {
+            fs.rmSync(cache, { recursive: true, force: true });
+        }
     });
 });

@@ -1,15 +1,14 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import * as os from "os";
 import * as path from "path";
 import { isKnownFalsePositive, lintWorkflows, workflowFiles, workflowRuleProblems } from "../tools/lintWorkflows";
-import { PROJECT_DIR } from "./helpers";
+import { PROJECT_DIR, tempDir } from "./helpers";
 
 const files = workflowFiles(PROJECT_DIR);
 const workflow = (name: string) => yaml.load(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", name), "utf8")) as any;
 
 function tempWorkflow(text: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-"));
+    const dir = tempDir("workflow");
     const file = path.join(dir, "bad.yml");
     fs.writeFileSync(file, text);
     return file;

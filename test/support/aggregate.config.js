@@ -10,6 +10,4 @@ module.exports = {
     ...base,
     rootDir: path.resolve(__dirname, "..", ".."),
     testMatch: ["<rootDir>/test/support/share*.aggregate.ts"],
-    globalSetup: "<rootDir>/test/support/globalSetup.js",
-    globalTeardown: "<rootDir>/test/support/globalTeardown.js",
 };

@@ -32,7 +32,10 @@ const DURATIONS_FILE = path.join(CACHE_DIR, "durations.json");
  * refresh it with `cp node_modules/.cache/batch-entra-tests/durations.json test/support/durations.seed.json`.
  */
 const SEED_FILE = path.join(__dirname, "durations.seed.json");
-/** Set by globalSetup for the workers: the run's folder, holding the split and each share's measured durations. */
+/**
+ * Set by globalSetup for the workers: the run's folder, holding the split, each share's measured durations and the
+ * tests' scratch folders (scratchDir). Every jest run has one, with the shares or without (jest.config.js).
+ */
 const RUN_DIR_VARIABLE = "BATCH_ENTRA_TEST_RUN_DIR";
 
 function withRootDir(pattern) {
@@ -93,6 +96,14 @@ function split(files, durations, sizeOf = (file) => fs.statSync(file).size) {
     return shares.map((share) => share.files.sort());
 }
 
+/**
+ * A fresh folder for a test's files, inside this run's folder, which globalTeardown removes with everything in it;
+ * outside a jest run (a script requiring a test helper), under the system's temporary directory.
+ */
+function scratchDir(prefix) {
+    return fs.mkdtempSync(path.join(process.env[RUN_DIR_VARIABLE] || require("os").tmpdir(), `${prefix}-`));
+}
+
 /** globalSetup: fixes this run's split. */
 function setUp() {
     const runDir = fs.mkdtempSync(path.join(require("os").tmpdir(), "batch-entra-tests-"));
@@ -133,4 +144,4 @@ function share(index) {
     };
 }
 
-module.exports = { SHARES, CACHE_DIR_VARIABLE, CACHE_DIR, DURATIONS_FILE, findTestFiles, split, setUp, tearDown, share };
+module.exports = { SHARES, CACHE_DIR_VARIABLE, CACHE_DIR, DURATIONS_FILE, findTestFiles, split, setUp, tearDown, share, scratchDir };
