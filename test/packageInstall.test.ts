@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import { builtinModules } from "module";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,7 +20,22 @@ import { PROJECT_DIR } from "./helpers";
 const LIB_READY_VARIABLE = "BATCH_ENTRA_LIB_READY";
 const LIB_READY_WAIT_MS = 150_000;
 
-const PEERS = ["@pulumi/pulumi", "@pulumi/azure", "@pulumi/azure-native", "@pulumi/azuread", "@pulumiverse/time", "@types/node"];
+/** The package's peer dependencies (and the consumer's Node typings), linked from this repository's node_modules. */
+const PEERS = ["@pulumi/pulumi", "@pulumi/azure", "@pulumi/azure-native", "@pulumi/azuread", "@pulumiverse/time", "@azure/identity", "@types/node"];
+
+/** Every package a JavaScript file of `dir` requires by name (not Node's own modules, not relative paths). */
+function requiredPackages(dir: string): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const entry of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".js"))) {
+        for (const [, specifier] of fs.readFileSync(path.join(dir, entry), "utf8").matchAll(/\brequire\("([^".][^"]*)"\)/g)) {
+            const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+            if (!builtinModules.includes(name.replace(/^node:/, "")) && !found.has(name)) {
+                found.set(name, entry);
+            }
+        }
+    }
+    return found;
+}
 
 const CONSUMER_PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
@@ -121,6 +137,11 @@ test("the packed tarball installs into a fresh TypeScript project whose program 
         const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "batch-entra", "package.json"), "utf8"));
         expect(Object.keys(installed.peerDependencies).sort()).toEqual(PEERS.filter((peer) => !peer.startsWith("@types/")).sort());
         expect(installed.private).toBeUndefined();
+        // What lib/ loads at run time, including what the dynamic providers require when `pulumi up` runs them, is
+        // declared, so npm installs it beside the package.
+        const dependencies = new Set([...Object.keys(installed.dependencies ?? {}), ...Object.keys(installed.peerDependencies)]);
+        const undeclared = [...requiredPackages(path.join(project, "node_modules", "batch-entra", "lib"))].filter(([name]) => !dependencies.has(name));
+        expect(undeclared.map(([name, file]) => `${name} (required by lib/${file})`)).toEqual([]);
 
         run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project], project);
         const result = JSON.parse(run(process.execPath, [path.join(project, "bin", "index.js")], project));
