@@ -36,6 +36,9 @@ export function resourceLocksWaitingFor(args: ResourceLocksArgs, lockedContents:
     return args;
 }
 
+// ARM's limits as its REST reference states them (Management Locks, Create Or Update At Resource Level): "The lock name
+// can be a maximum of 260 characters. It cannot contain <, > %, &, :, \, ?, /, or any control characters"; notes
+// "Maximum of 512 characters", which ManagementLockByScope's own docs (API version 2020-05-01) repeat.
 // eslint-disable-next-line no-control-regex
 const LOCK_NAME = /^[^<>%&:\\?/\u0000-\u001f\u007f]{1,260}$/;
 const LOCK_NOTES_MAX_LENGTH = 512;
