@@ -5,6 +5,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as library from "../library";
 import { PROVIDER_BUILD_DIR, PROVIDER_DIR, buildProvider } from "../tools/buildProvider";
 import { fakeInvoke, fakeState } from "../tools/fakeCloud";
+import { tempDir } from "./helpers";
 import { Empty, PROTO_DIR, Struct, grpc, startPlugin, unary } from "./pluginProcess";
 
 /*
@@ -28,6 +29,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 const registered: { type: string; name: string; parent: string; custom: boolean }[] = [];
 let plugin: ChildProcess;
+let programDir: string;
 let client: any;
 let servers: any[] = [];
 
@@ -81,7 +83,9 @@ function fakeEngine(): Promise<string> {
 beforeAll(async () => {
     buildProvider();
     const engine = await fakeEngine();
-    const started = await startPlugin("@pulumi/pulumi/cmd/run-plugin", PROVIDER_DIR, [PROVIDER_DIR, engine]);
+    // In the program's working directory, as the engine runs every plugin: a Python program's, with no node_modules.
+    programDir = tempDir("python-program");
+    const started = await startPlugin("@pulumi/pulumi/cmd/run-plugin", PROVIDER_DIR, [PROVIDER_DIR, engine], programDir);
     plugin = started.process;
     client = new providerGrpc.ResourceProviderClient(started.address, grpc.credentials.createInsecure());
 }, 120_000);
@@ -329,6 +333,31 @@ describe("the component provider served by run-plugin", () => {
 
         await expect(construct("bad-workloads", [{ ...github, issuer: "http://token.actions.githubusercontent.com" }])).rejects.toThrow(/identities\[0\]\.issuer: .* must use https/);
         expect(registered.filter((resource) => resource.name.startsWith("bad-workloads-"))).toEqual([]);
+    }, 120_000);
+
+    test("Construct of CertificateRotatingPool from a program with no node_modules is refused with the fix, before its dynamic resource could fail the deploy", async () => {
+        const request = new providerPb.ConstructRequest();
+        request.setProject("consumer");
+        request.setStack("dev");
+        request.setMonitorendpoint(await fakeMonitor());
+        request.setType("batch-entra:index:CertificateRotatingPool");
+        request.setName("pool");
+        request.setInputs(
+            Struct.fromJavaScript({
+                resourceGroupName: "rg-batch",
+                batchAccountName: "batchprod01",
+                poolName: "pool-01",
+                vmSize: "Standard_D2s_v5",
+                image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
+                identity: { id: "identity-id", clientId: "identity-client-id" },
+                certificates: [],
+            }),
+        );
+        const refused = await unary<any>(client, "construct", request).catch((error: Error) => error);
+        expect(refused).toBeInstanceOf(Error);
+        expect(refused.message).toContain('CertificateRotatingPool "pool": its scale (pool-scale) is a dynamic resource');
+        expect(refused.message).toContain(`cd ${programDir} && npm install @pulumi/pulumi@`);
+        expect(registered.filter((resource) => resource.name.startsWith("pool-"))).toEqual([]);
     }, 120_000);
 });
 

@@ -14,10 +14,11 @@ export interface PluginProcess {
 
 /**
  * Starts a plugin as the Pulumi CLI does (node running one of @pulumi/pulumi's `cmd` runners, resolved from the
- * plugin's directory) and waits for the port it prints on its first line of output.
+ * plugin's directory) and waits for the port it prints on its first line of output. The language host runs a policy
+ * pack in its own folder and any other plugin in the program's working directory (`cwd`).
  */
-export function startPlugin(runner: string, dir: string, args: readonly string[]): Promise<PluginProcess> {
-    const child = spawn(process.execPath, [require.resolve(runner, { paths: [dir] }), ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+export function startPlugin(runner: string, dir: string, args: readonly string[], cwd: string = dir): Promise<PluginProcess> {
+    const child = spawn(process.execPath, [require.resolve(runner, { paths: [dir] }), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
     return new Promise((resolve, reject) => {
         let stdout = "";
         let stderr = "";

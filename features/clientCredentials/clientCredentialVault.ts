@@ -14,6 +14,7 @@ import { KEY_VAULT_CERTIFICATES_OFFICER_ROLE, KEY_VAULT_SECRETS_USER_ROLE, Vault
 import type { PrincipalType } from "../rbac/batchRbac";
 import { ArgProblem, listArgProblems, refuseBadArgs } from "../argRules";
 import { aliasFormerType } from "../typeToken";
+import { refuseUnrunnableDynamicResource } from "../dynamicResourceHost";
 import { EMAILS_EXAMPLE, READERS_EXAMPLE, certificateRenewalProblem, credentialReaderProblems, emailProblem } from "./config";
 
 /** The one secret every rotated client secret becomes a version of; readers take its versionless URL. */
@@ -107,6 +108,9 @@ export class ClientCredentialVault extends pulumi.ComponentResource {
     constructor(name: string, args: ClientCredentialVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:ClientCredentialVault", name, {}, aliasFormerType(opts, "batch-entra:app:ClientCredentialVault"));
         refuseBadArgs(this, clientCredentialVaultProblems(args));
+        if (args.certificate && args.certificateManager) {
+            refuseUnrunnableDynamicResource(this, `ClientCredentialVault "${name}": the wait for the certificate manager's grant (${name}-grant-propagation)`);
+        }
         const client = authorization.getClientConfigOutput({ parent: this });
         const roleDefinition = (roleId: string) =>
             pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;

@@ -14,6 +14,7 @@ import {
     WINDOWS_CERTIFICATE_STORE,
 } from "./config";
 import { PoolPublicIPs } from "../privateNetworking/poolNetwork";
+import { refuseUnrunnableDynamicResource } from "../dynamicResourceHost";
 
 /** The Key Vault VM extension's current major version (Key Vault VM extension for Linux / Windows, version history). */
 export const KEY_VAULT_EXTENSION_VERSION = "3.0";
@@ -161,6 +162,7 @@ export class CertificateRotatingPool extends pulumi.ComponentResource {
             textArgProblem("vmSize", args.vmSize, VM_SIZE_RULE),
             args.scale === undefined ? undefined : exactlyOneArgProblem("scale", args.scale, ["fixed", "auto"], "{ fixed: { dedicatedNodes: 0, lowPriorityNodes: 0 } }"),
         ]);
+        refuseUnrunnableDynamicResource(this, `CertificateRotatingPool "${name}": its scale (${name}-scale)`);
 
         const windows = args.image.osFamily === "windows";
         const storeLocation = args.certificateStoreLocation ?? (windows ? WINDOWS_CERTIFICATE_STORE : LINUX_CERTIFICATE_STORE);

@@ -11,6 +11,7 @@ import { PrivateEndpointWithDns, privateEndpointWaitingFor } from "../privateNet
 import { PrincipalType } from "../rbac/batchRbac";
 import { aliasFormerType } from "../typeToken";
 import { BUILT_IN_ROLE_GUIDS } from "../../azure/roles";
+import { refuseUnrunnableDynamicResource } from "../dynamicResourceHost";
 import { DEFAULT_CERTIFICATE_ISSUER, POOL_KEY_VAULT_PERMISSION_MODEL_KEY } from "./config";
 
 /** Built-in role GUIDs (Azure built-in roles, Security). */
@@ -187,6 +188,9 @@ export class PoolIdentityVault extends pulumi.ComponentResource {
 
     constructor(name: string, args: PoolIdentityVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("batch-entra:index:PoolIdentityVault", name, {}, aliasFormerType(opts, "batch-entra:pools:PoolIdentityVault"));
+        if (args.certificateManager !== undefined) {
+            refuseUnrunnableDynamicResource(this, `PoolIdentityVault "${name}": the wait for the certificate manager's grant (${name}-grant-propagation)`);
+        }
 
         const permissionModel = args.permissionModel ?? POOL_KEY_VAULT_PERMISSION_MODEL_KEY.default;
         const client = authorization.getClientConfigOutput({ parent: this });
