@@ -1,5 +1,5 @@
 import { runOffline } from "../tools/offlineRuntime";
-import { exampleStackConfig, expectRejected, libraryRefusal } from "../test/helpers";
+import { LIBRARY_POOL_ARGS, exampleStackConfig, expectRejected, libraryRefusal } from "../test/helpers";
 import { BatchAccount, BatchAccountArgs } from "./batchAccount/batchAccount";
 import { BatchClientApp, BatchClientAppArgs } from "./clientApp/batchClientApp";
 import { CertificateRotatingPool, CertificateRotatingPoolArgs } from "./pools/certificateRotatingPool";
@@ -54,16 +54,7 @@ describe("BatchClientApp used as a library", () => {
 
 describe("CertificateRotatingPool used as a library", () => {
     /** Refused before anything is declared, so the identity's resource is never read. */
-    const poolArgs = (overrides: Partial<CertificateRotatingPoolArgs>): CertificateRotatingPoolArgs => ({
-        resourceGroupName: "rg-batch",
-        batchAccountName: "batchprod01",
-        poolName: "pool-01",
-        vmSize: "Standard_D2s_v5",
-        image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
-        identity: { id: "identity-id", clientId: "identity-client-id" },
-        certificates: [],
-        ...overrides,
-    });
+    const poolArgs = (overrides: Partial<CertificateRotatingPoolArgs>): CertificateRotatingPoolArgs => ({ ...LIBRARY_POOL_ARGS, ...overrides });
 
     test.each([
         ["poolName", { poolName: "pool 01" }, "pools[0].name", { pools: [{ name: "pool 01", vmSize: "Standard_D2s_v5" }] }],

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { DeclaredResource, runOffline } from "../tools/offlineRuntime";
-import { PROJECT_DIR, libraryRefusal, tempDir } from "../test/helpers";
+import { LIBRARY_POOL_ARGS, PROJECT_DIR, libraryRefusal, tempDir } from "../test/helpers";
 import { ClientCredentialVault } from "./clientCredentials/clientCredentialVault";
-import { CertificateRotatingPool, CertificateRotatingPoolArgs } from "./pools/certificateRotatingPool";
+import { CertificateRotatingPool } from "./pools/certificateRotatingPool";
 import { PoolIdentityVault, PoolIdentityVaultArgs } from "./pools/poolIdentityVault";
 
 /*
@@ -13,15 +13,7 @@ import { PoolIdentityVault, PoolIdentityVaultArgs } from "./pools/poolIdentityVa
  * the deploy stopping at that resource with "Cannot find module" (pulumi/pulumi#5455).
  */
 
-const POOL: CertificateRotatingPoolArgs = {
-    resourceGroupName: "rg-batch",
-    batchAccountName: "batchprod01",
-    poolName: "pool-01",
-    vmSize: "Standard_D2s_v5",
-    image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
-    identity: { id: "identity-id", clientId: "identity-client-id" },
-    certificates: [],
-};
+const POOL = LIBRARY_POOL_ARGS;
 const VAULT: PoolIdentityVaultArgs = {
     resourceGroupName: "rg-batch",
     location: "westeurope",

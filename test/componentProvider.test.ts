@@ -5,7 +5,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as library from "../library";
 import { PROVIDER_BUILD_DIR, PROVIDER_DIR, buildProvider } from "../tools/buildProvider";
 import { fakeInvoke, fakeState } from "../tools/fakeCloud";
-import { tempDir } from "./helpers";
+import { LIBRARY_POOL_ARGS, tempDir } from "./helpers";
 import { Empty, PROTO_DIR, Struct, grpc, startPlugin, unary } from "./pluginProcess";
 
 /*
@@ -342,17 +342,7 @@ describe("the component provider served by run-plugin", () => {
         request.setMonitorendpoint(await fakeMonitor());
         request.setType("batch-entra:index:CertificateRotatingPool");
         request.setName("pool");
-        request.setInputs(
-            Struct.fromJavaScript({
-                resourceGroupName: "rg-batch",
-                batchAccountName: "batchprod01",
-                poolName: "pool-01",
-                vmSize: "Standard_D2s_v5",
-                image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
-                identity: { id: "identity-id", clientId: "identity-client-id" },
-                certificates: [],
-            }),
-        );
+        request.setInputs(Struct.fromJavaScript(LIBRARY_POOL_ARGS));
         const refused = await unary<any>(client, "construct", request).catch((error: Error) => error);
         expect(refused).toBeInstanceOf(Error);
         expect(refused.message).toContain('CertificateRotatingPool "pool": its scale (pool-scale) is a dynamic resource');

@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, ConfigValidationError } from "../config/problems";
+import type { CertificateRotatingPoolArgs } from "../features/pools/certificateRotatingPool";
 import { CONFIG_NAMESPACE } from "../config/settings";
 import { DeclaredResource, OfflineProgramError, OfflineRun, runOffline } from "../tools/offlineRuntime";
 import { loadStackConfig } from "../tools/stackConfig";
@@ -84,6 +85,17 @@ export async function expectRejected(overrides: Record<string, unknown>, key: st
     }
     throw new Error(`Expected the configuration to be rejected for ${fullKey}, but the program ran`);
 }
+
+/** Good args for a CertificateRotatingPool constructed directly (plain values, so they also travel as Construct inputs). */
+export const LIBRARY_POOL_ARGS: CertificateRotatingPoolArgs = {
+    resourceGroupName: "rg-batch",
+    batchAccountName: "batchprod01",
+    poolName: "pool-01",
+    vmSize: "Standard_D2s_v5",
+    image: { publisher: "canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", nodeAgentSkuId: "batch.node.ubuntu 24.04", osFamily: "linux" },
+    identity: { id: "identity-id", clientId: "identity-client-id" },
+    certificates: [],
+};
 
 /**
  * Constructs a component the way a platform team's own program would, with no stack configuration to validate, and
