@@ -264,8 +264,14 @@ function withoutProviderSerialization(): () => void {
     const closures = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...args: unknown[]) => Promise<unknown> };
     const serializeFunction = closures.serializeFunction;
     closures.serializeFunction = async () => ({ text: UNSERIALIZED_PROVIDER, containsSecrets: false });
+    // The SDK keeps each provider object's code once serialized (its cacheDynamicProviders option, on by default) and
+    // would hand an earlier run's code to this one without asking the serializer.
+    const { options } = (require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { options: { cacheDynamicProviders?: boolean } } } }).getStore().settings;
+    const cache = options.cacheDynamicProviders;
+    options.cacheDynamicProviders = false;
     return () => {
         closures.serializeFunction = serializeFunction;
+        options.cacheDynamicProviders = cache;
     };
 }
 
