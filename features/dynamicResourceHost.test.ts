@@ -1,7 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
 import { DeclaredResource, runOffline } from "../tools/offlineRuntime";
-import { LIBRARY_POOL_ARGS, PROJECT_DIR, libraryRefusal, tempDir } from "../test/helpers";
+import { LIBRARY_POOL_ARGS, libraryRefusal, linkRepositoryPackages, tempDir } from "../test/helpers";
 import { ClientCredentialVault } from "./clientCredentials/clientCredentialVault";
 import { CertificateRotatingPool } from "./pools/certificateRotatingPool";
 import { PoolIdentityVault, PoolIdentityVaultArgs } from "./pools/poolIdentityVault";
@@ -36,10 +34,7 @@ async function inWorkingDirectory<T>(dir: string, body: () => Promise<T>): Promi
 /** A program directory whose node_modules links these packages from the repository's. */
 function programDirWith(packages: readonly string[]): string {
     const dir = tempDir("program");
-    for (const name of packages) {
-        fs.mkdirSync(path.dirname(path.join(dir, "node_modules", name)), { recursive: true });
-        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules", name), path.join(dir, "node_modules", name), "dir");
-    }
+    linkRepositoryPackages(dir, packages);
     return dir;
 }
 

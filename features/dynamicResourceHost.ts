@@ -12,8 +12,11 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** What the dynamic-provider host must resolve from the working directory to run this package's dynamic resources. */
 const HOST_MODULES = ["@pulumi/pulumi/cmd/dynamic-provider", "@azure/identity"];
-/** The packages that provide them, installed at the versions this package runs with. */
-const HOST_PACKAGES = ["@pulumi/pulumi", "@azure/identity"];
+
+/** The package a module specifier is in: its scope and name. */
+export function packageOf(module: string): string {
+    return module.split("/").slice(0, module.startsWith("@") ? 2 : 1).join("/");
+}
 
 function resolvableFrom(directory: string, module: string): boolean {
     try {
@@ -33,7 +36,10 @@ export function refuseUnrunnableDynamicResource(component: pulumi.Resource, what
     if (missing.length === 0) {
         return;
     }
-    const install = HOST_PACKAGES.map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`).join(" ");
+    // At the versions this package runs with.
+    const install = HOST_MODULES.map(packageOf)
+        .map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`)
+        .join(" ");
     throw new pulumi.ResourceError(
         `${what} is a dynamic resource, whose code Pulumi runs with node from the program's working directory ` +
             `(${workingDirectory}), where ${missing.join(" and ")} cannot be found: a program in another language has no ` +

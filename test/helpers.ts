@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, ConfigValidationError } from "../config/problems";
@@ -84,6 +85,14 @@ export async function expectRejected(overrides: Record<string, unknown>, key: st
         return { error: error.cause, problem, declared };
     }
     throw new Error(`Expected the configuration to be rejected for ${fullKey}, but the program ran`);
+}
+
+/** Links these packages from this repository's node_modules into `dir`'s, as an install of them there would place them. */
+export function linkRepositoryPackages(dir: string, names: readonly string[]): void {
+    for (const name of names) {
+        fs.mkdirSync(path.dirname(path.join(dir, "node_modules", name)), { recursive: true });
+        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules", name), path.join(dir, "node_modules", name), "dir");
+    }
 }
 
 /** Good args for a CertificateRotatingPool constructed directly (plain values, so they also travel as Construct inputs). */

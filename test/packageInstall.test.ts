@@ -3,7 +3,8 @@ import { builtinModules } from "module";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./helpers";
+import { packageOf } from "../features/dynamicResourceHost";
+import { PROJECT_DIR, linkRepositoryPackages } from "./helpers";
 
 /*
  * What a TypeScript user of the package gets: `npm pack`, the tarball installed into a fresh project with its own
@@ -28,7 +29,7 @@ function requiredPackages(dir: string): Map<string, string> {
     const found = new Map<string, string>();
     for (const entry of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".js"))) {
         for (const [, specifier] of fs.readFileSync(path.join(dir, entry), "utf8").matchAll(/\brequire\("([^".][^"]*)"\)/g)) {
-            const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+            const name = packageOf(specifier);
             if (!builtinModules.includes(name.replace(/^node:/, "")) && !found.has(name)) {
                 found.set(name, entry);
             }
@@ -130,10 +131,7 @@ test("the packed tarball installs into a fresh TypeScript project whose program 
         fs.writeFileSync(path.join(project, "index.ts"), CONSUMER_PROGRAM);
         // The peers are the repository's installed copies, so the one package to install is ours.
         run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", path.join(work, tarball)], project);
-        for (const peer of PEERS) {
-            fs.mkdirSync(path.dirname(path.join(project, "node_modules", peer)), { recursive: true });
-            fs.symlinkSync(path.join(PROJECT_DIR, "node_modules", peer), path.join(project, "node_modules", peer), "dir");
-        }
+        linkRepositoryPackages(project, PEERS);
         const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "batch-entra", "package.json"), "utf8"));
         expect(Object.keys(installed.peerDependencies).sort()).toEqual(PEERS.filter((peer) => !peer.startsWith("@types/")).sort());
         expect(installed.private).toBeUndefined();

@@ -8,13 +8,14 @@ const USAGE = `Usage: npm run bench:tests -- [--runs <n>] [--cold] [--by-process
 Runs the whole \`npm test\` <n> times (default 3) under /usr/bin/time and prints, per run and as medians, the wall
 time, the CPU time (user + sys, the test processes and every child they start) and the peak RSS of the largest process.
 --cold gives each run an empty jest cache and an empty cache of its own (no type-check build info, test durations
-from the committed seed only), as a fresh checkout in CI has. --by-process adds, for the last run, the CPU time of each
-node process the run started (the type-check, the jest workers, the plugin, child programs; tools/benchProcessCpu.js). On a shared machine the CPU figures are the ones to compare;
-wall time on an idle 2-core machine is about max(CPU / 2, the type-check's CPU). Then the longest test files of the
-last run, from the durations the shares keep (test/support/shares.js). Not a test: it prints figures.
+from the committed seed only), as a fresh checkout in CI has. --by-process adds, for the last run, the CPU time of
+each node process the run started (the type-check, the jest workers, the plugin, child programs;
+tools/benchProcessCpu.js). On a shared machine the CPU figures are the ones to compare; wall time on an idle 2-core
+machine is about max(CPU / 2, the type-check's CPU). Then the longest test files of the last run, from the durations
+the shares keep (test/support/shares.js). Not a test: it prints figures.
 
 Before and after the runs it prints a gauge of the machine's speed at this kind of work: the time TypeScript takes to
-parse the Azure Native SDK's largest declaration file three times. The same tree's npm test has taken from 42 to 66 s
+parse the Azure Native SDK's largest declaration file three times. The same tree's npm test has taken from 42 to 74 s
 of CPU on one machine as its speed drifted; compare runs whose gauges agree.`;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");

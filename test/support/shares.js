@@ -9,6 +9,7 @@
  * every share sees the same one even when the shares run one after the other.
  */
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 const { globsToMatcher, replacePathSepForGlob } = require("jest-util");
 const base = require("../../jest.config");
@@ -101,12 +102,12 @@ function split(files, durations, sizeOf = (file) => fs.statSync(file).size) {
  * outside a jest run (a script requiring a test helper), under the system's temporary directory.
  */
 function scratchDir(prefix) {
-    return fs.mkdtempSync(path.join(process.env[RUN_DIR_VARIABLE] || require("os").tmpdir(), `${prefix}-`));
+    return fs.mkdtempSync(path.join(process.env[RUN_DIR_VARIABLE] || os.tmpdir(), `${prefix}-`));
 }
 
 /** globalSetup: fixes this run's split. */
 function setUp() {
-    const runDir = fs.mkdtempSync(path.join(require("os").tmpdir(), "batch-entra-tests-"));
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "batch-entra-tests-"));
     fs.writeFileSync(path.join(runDir, "split.json"), JSON.stringify(split(findTestFiles(), readDurations())));
     process.env[RUN_DIR_VARIABLE] = runDir;
 }
